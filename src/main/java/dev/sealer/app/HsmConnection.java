@@ -1,0 +1,40 @@
+package dev.sealer.app;
+
+import dev.sealer.hsm.HsmConfig;
+import dev.sealer.hsm.Pkcs11Hsm;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/** Opens the HSM at startup; the service refuses to start when the token or its root keys are wrong. */
+@Singleton
+@Startup
+public class HsmConnection {
+    private static final Logger LOG = Logger.getLogger(HsmConnection.class);
+
+    private final Pkcs11Hsm hsm;
+
+    HsmConnection(@ConfigProperty(name = "sealer.hsm.library") String library,
+            @ConfigProperty(name = "sealer.hsm.token-label") String tokenLabel,
+            @ConfigProperty(name = "sealer.hsm.pin-file") Optional<Path> pinFile,
+            @ConfigProperty(name = "sealer.hsm.root-key-label") String rootKeyLabel,
+            @ConfigProperty(name = "sealer.hsm.attestation-key-label") String attestationKeyLabel) {
+        char[] pin = HsmConfig.resolvePin(Optional.ofNullable(System.getenv(HsmConfig.PIN_ENV)), pinFile);
+        this.hsm = Pkcs11Hsm.open(new HsmConfig(library, tokenLabel, pin, rootKeyLabel, attestationKeyLabel));
+        java.util.Arrays.fill(pin, '\0');
+        LOG.infof("HSM token '%s' open: root derivation secret '%s' is sensitive and non-extractable", tokenLabel, rootKeyLabel);
+    }
+
+    public Pkcs11Hsm hsm() {
+        return hsm;
+    }
+
+    @PreDestroy
+    void close() {
+        hsm.close();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.sealer.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sealer} command line. {@code serve} is handled by {@link dev.sealer.Main} before picocli. */
+@Command(name = "sealer", mixinStandardHelpOptions = true, version = "sealer 0.1.0",
+        description = "Central sealing authority: dual-signed (Ed25519 + ML-DSA) receipts for ML artifact digests.",
+        subcommands = {SealerCli.Serve.class})
+public final class SealerCli implements Runnable {
+
+    public static int run(String... args) {
+        return new CommandLine(new SealerCli()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "serve", description = {
+            "Start the gRPC service (the default when no command is given).",
+            "Profile: -Dquarkus.profile=dev for the embedded default (SoftHSM2 token + embedded PostgreSQL under ./work)."})
+    static final class Serve implements Runnable {
+        @Override
+        public void run() {
+            // reached only through `sealer help serve`-style parsing; Main starts the server itself
+        }
+    }
+}

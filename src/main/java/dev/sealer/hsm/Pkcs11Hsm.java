@@ -1,0 +1,224 @@
+package dev.sealer.hsm;
+
+import dev.sealer.core.crypto.PseudoRandomKey;
+import java.io.IOException;
+import java.security.Key;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.Security;
+import java.security.Signature;
+import java.security.cert.Certificate;
+import java.util.Arrays;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.security.auth.login.FailedLoginException;
+
+/**
+ * The HSM, reached through SunPKCS11. It holds two root keys created at the key ceremony:
+ * <ul>
+ *   <li>the root derivation secret: a non-extractable 256-bit generic secret used only as the
+ *       HKDF PRK, i.e. for HMAC-SHA256 computed inside the token ({@link #rootKey()});</li>
+ *   <li>the classical attestation key: ECDSA P-256, which certifies suite public keys
+ *       ({@link #signAttestation(byte[])}).</li>
+ * </ul>
+ * {@link #open(HsmConfig)} refuses to return unless both are present and the root secret is
+ * sensitive and non-extractable. No method returns key material.
+ */
+public final class Pkcs11Hsm implements AutoCloseable {
+
+    public static final String ATTESTATION_SIGNATURE = "SHA256withECDSA";
+
+    private final HsmConfig config;
+    private final Provider provider;
+    private final SecretKey root;
+    private final PrivateKey attestationKey;
+    private final PublicKey attestationPublicKey;
+
+    private Pkcs11Hsm(HsmConfig config, Provider provider, SecretKey root, PrivateKey attestationKey,
+            PublicKey attestationPublicKey) {
+        this.config = config;
+        this.provider = provider;
+        this.root = root;
+        this.attestationKey = attestationKey;
+        this.attestationPublicKey = attestationPublicKey;
+    }
+
+    /** Connects to the token, logs in and checks the root keys; throws {@link HsmException} naming the problem. */
+    public static Pkcs11Hsm open(HsmConfig config) {
+        Pkcs11Wrapper wrapper = Pkcs11Wrapper.load(config.library());
+        List<Long> slots = wrapper.slotsWithTokenLabel(config.tokenLabel());
+        if (slots.isEmpty()) {
+            throw configuration("HSM token '" + config.tokenLabel() + "' not found in " + config.library()
+                    + " (tokens present: " + wrapper.tokenLabels() + ")");
+        }
+        if (slots.size() > 1) {
+            throw configuration("HSM token label '" + config.tokenLabel() + "' is ambiguous: slots " + slots);
+        }
+        long slot = slots.getFirst();
+        Provider provider = Security.getProvider("SunPKCS11").configure(
+                "--name=Sealer-" + slot + "\nlibrary=" + config.library() + "\nslot=" + slot + "\n");
+        KeyStore keyStore;
+        try {
+            keyStore = KeyStore.getInstance("PKCS11", provider);
+            keyStore.load(null, config.pin());
+        } catch (IOException e) {
+            if (hasCause(e, FailedLoginException.class) || String.valueOf(e.getMessage()).contains("PIN")
+                    || causeText(e).contains("CKR_PIN_INCORRECT")) {
+                throw configuration("HSM login to token '" + config.tokenLabel() + "' failed: PIN incorrect", e);
+            }
+            throw configuration("HSM login to token '" + config.tokenLabel() + "' failed: " + causeText(e), e);
+        } catch (Exception e) {
+            throw configuration("cannot open HSM token '" + config.tokenLabel() + "': " + causeText(e), e);
+        }
+
+        SecretKey root = loadRoot(config, wrapper, slot, keyStore);
+        PrivateKey attestation;
+        PublicKey attestationPublic;
+        try {
+            Key key = keyStore.getKey(config.attestationKeyLabel(), null);
+            Certificate cert = keyStore.getCertificate(config.attestationKeyLabel());
+            if (!(key instanceof PrivateKey pk) || cert == null || !"EC".equals(key.getAlgorithm())) {
+                throw configuration("root attestation key '" + config.attestationKeyLabel() + "' (ECDSA P-256 with certificate) not found in token '"
+                        + config.tokenLabel() + "'; run the key ceremony (keys-ceremony/create-token.sh)");
+            }
+            attestation = pk;
+            attestationPublic = cert.getPublicKey();
+        } catch (HsmException e) {
+            throw e;
+        } catch (Exception e) {
+            throw configuration("cannot read root attestation key '" + config.attestationKeyLabel() + "': " + causeText(e), e);
+        }
+        Pkcs11Hsm hsm = new Pkcs11Hsm(config, provider, root, attestation, attestationPublic);
+        hsm.probe();
+        return hsm;
+    }
+
+    private static SecretKey loadRoot(HsmConfig config, Pkcs11Wrapper wrapper, long slot, KeyStore keyStore) {
+        String label = config.rootKeyLabel();
+        String token = config.tokenLabel();
+        List<Pkcs11Wrapper.SecretKeyAttributes> found = wrapper.secretKeysWithLabel(slot, label);
+        if (found.isEmpty()) {
+            throw configuration("root derivation secret '" + label + "' not found in token '" + token
+                    + "'; run the key ceremony (keys-ceremony/create-token.sh)");
+        }
+        if (found.size() > 1) {
+            throw configuration("root derivation secret label '" + label + "' is ambiguous in token '" + token + "'");
+        }
+        Pkcs11Wrapper.SecretKeyAttributes attrs = found.getFirst();
+        if (attrs.extractable() || attrs.valueReadable()) {
+            throw configuration("root derivation secret '" + label + "' in token '" + token
+                    + "' is extractable (CKA_EXTRACTABLE=true); refusing to start: the root must never leave the HSM");
+        }
+        if (!attrs.sensitive()) {
+            throw configuration("root derivation secret '" + label + "' in token '" + token
+                    + "' is not sensitive (CKA_SENSITIVE=false); refusing to start");
+        }
+        if (attrs.keyType() != Pkcs11Wrapper.CKK_GENERIC_SECRET || attrs.valueLength() != 32 || !attrs.sign()) {
+            throw configuration("root derivation secret '" + label + "' must be a 256-bit CKK_GENERIC_SECRET usable for sign; found "
+                    + attrs.label(attrs.keyType()) + " of " + attrs.valueLength() + " bytes, sign=" + attrs.sign());
+        }
+        try {
+            Key key = keyStore.getKey(label, null);
+            if (!(key instanceof SecretKey secretKey)) {
+                throw configuration("root derivation secret '" + label + "' is not visible to SunPKCS11 in token '" + token + "'");
+            }
+            return secretKey;
+        } catch (HsmException e) {
+            throw e;
+        } catch (Exception e) {
+            throw configuration("cannot load root derivation secret '" + label + "': " + causeText(e), e);
+        }
+    }
+
+    /** The root derivation secret as an HKDF PRK: every HMAC is computed inside the HSM. */
+    public PseudoRandomKey rootKey() {
+        return this::hmacRoot;
+    }
+
+    private byte[] hmacRoot(byte[] message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256", provider);
+            mac.init(root);
+            return mac.doFinal(message);
+        } catch (Exception | Error e) {
+            throw unavailable("HMAC through the HSM failed", e);
+        }
+    }
+
+    /** Signs with the classical root attestation key (ECDSA P-256, SHA-256) inside the HSM. */
+    public byte[] signAttestation(byte[] message) {
+        try {
+            Signature signature = Signature.getInstance(ATTESTATION_SIGNATURE, provider);
+            signature.initSign(attestationKey);
+            signature.update(message);
+            return signature.sign();
+        } catch (Exception | Error e) {
+            throw unavailable("ECDSA signature through the HSM failed", e);
+        }
+    }
+
+    public PublicKey attestationPublicKey() {
+        return attestationPublicKey;
+    }
+
+    public String tokenLabel() {
+        return config.tokenLabel();
+    }
+
+    /** A real HMAC through the token: proves the session and the root key work now. */
+    public void probe() {
+        byte[] out = hmacRoot("sealer/v1/health-probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        if (out.length != 32) {
+            throw unavailable("HSM returned a " + out.length + "-byte HMAC", null);
+        }
+        Arrays.fill(out, (byte) 0);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (provider instanceof java.security.AuthProvider auth) {
+                auth.logout();
+            }
+        } catch (Exception ignored) {
+            // logging out of a token that is already gone is not an error worth reporting
+        }
+    }
+
+    private static HsmException configuration(String message) {
+        return new HsmException(HsmException.Kind.CONFIGURATION, message);
+    }
+
+    private static HsmException configuration(String message, Throwable cause) {
+        return new HsmException(HsmException.Kind.CONFIGURATION, message, cause);
+    }
+
+    private static HsmException unavailable(String message, Throwable cause) {
+        return new HsmException(HsmException.Kind.UNAVAILABLE, message + (cause == null ? "" : ": " + causeText(cause)), cause);
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String causeText(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append(": ");
+                }
+                sb.append(c.getMessage());
+            }
+        }
+        return sb.isEmpty() ? t.getClass().getSimpleName() : sb.toString();
+    }
+}
