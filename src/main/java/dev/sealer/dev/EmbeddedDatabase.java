@@ -20,6 +20,13 @@ import java.util.stream.Stream;
 public final class EmbeddedDatabase implements AutoCloseable {
 
     public static final String DATABASE = "sealer";
+    /**
+     * Server settings. zonky starts postgres with {@code -F} (fsync off) and
+     * synchronous_commit=off; an acknowledged seal must survive a crash (RPO 0), so both are
+     * turned back on here ({@code -c} options are applied after {@code -F}).
+     */
+    static final java.util.Map<String, String> SERVER_CONFIG = new java.util.LinkedHashMap<>(java.util.Map.of(
+            "fsync", "on", "synchronous_commit", "on", "full_page_writes", "on", "timezone", "UTC", "max_connections", "100"));
     private final EmbeddedPostgres postgres;
     private final Path dir;
 
@@ -37,11 +44,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setOverrideWorkingDirectory(abs.resolve("bin").toFile())
                     .setDataDirectory(abs.resolve("data"))
                     .setCleanDataDirectory(false)
-                    .setServerConfig("max_connections", "100")
-                    // zonky defaults to synchronous_commit=off; an acknowledged seal must survive a crash (RPO 0)
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("timezone", "UTC")
                     .setPGStartupWait(java.time.Duration.ofSeconds(60));
+            SERVER_CONFIG.forEach(builder::setServerConfig);
             if (port > 0) {
                 builder.setPort(port);
             }
@@ -84,35 +88,56 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return dir.resolve("data");
     }
 
-    /** The {@code pg_ctl} of the unpacked binaries, for stopping and starting the server by hand or in fault tests. */
-    public Path pgCtl() {
+    /** The {@code postgres} binary of the unpacked distribution. */
+    public Path postgresBinary() {
         try (Stream<Path> files = Files.walk(dir.resolve("bin"))) {
-            Optional<Path> found = files.filter(p -> p.getFileName().toString().equals("pg_ctl") && Files.isExecutable(p)).findFirst();
-            return found.orElseThrow(() -> new IllegalStateException("pg_ctl not found under " + dir.resolve("bin")));
+            Optional<Path> found = files.filter(p -> p.getFileName().toString().equals("postgres") && Files.isExecutable(p)).findFirst();
+            return found.orElseThrow(() -> new IllegalStateException("postgres binary not found under " + dir.resolve("bin")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Stops the server (fast shutdown), as an operator or a failure would. */
+    /**
+     * Stops the server with a fast shutdown (SIGINT to the postmaster), as an operator or a
+     * failure would, and waits until it is gone. (pg_ctl refuses to run as root; the postmaster
+     * signal is what pg_ctl would send.)
+     */
     public void stopServer() {
-        pgCtl("stop", "-m", "fast", "-w");
-    }
-
-    /** Starts a stopped server again on the same port and data directory. */
-    public void startServer() {
-        pgCtl("start", "-w", "-o", "-p " + port() + " -c synchronous_commit=on -c timezone=UTC -c max_connections=100",
-                "-l", dir.resolve("restart.log").toString());
-    }
-
-    private void pgCtl(String... args) {
+        Path pidFile = dataDirectory().resolve("postmaster.pid");
         try {
-            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(pgCtl().toString(), "-D", dataDirectory().toString()));
-            cmd.addAll(java.util.List.of(args));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("pg_ctl " + String.join(" ", args) + " failed: " + out);
+            long pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().strip());
+            ProcessHandle.of(pid).ifPresent(h -> {
+                try {
+                    new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+                    h.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot stop PostgreSQL (pid " + pid + "): " + e, e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL is not running (" + pidFile + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts a stopped server again on the same port and data directory, and waits until it accepts connections. */
+    public void startServer() {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                postgresBinary().toString(), "-D", dataDirectory().toString(), "-p", Integer.toString(port())));
+        SERVER_CONFIG.forEach((k, v) -> cmd.addAll(java.util.List.of("-c", k + "=" + v)));
+        try {
+            new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("restart.log").toFile())).start();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+                    return;
+                } catch (SQLException notYet) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("PostgreSQL did not come back within 60 s: " + notYet.getMessage());
+                    }
+                    Thread.sleep(100);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
