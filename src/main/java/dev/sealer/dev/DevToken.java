@@ -12,15 +12,15 @@ import java.util.List;
 
 /**
  * A SoftHSM2 token made by the key ceremony script ({@code keys-ceremony/create-token.sh},
- * shipped inside the jar) in a directory of its own. The dev profile and the tests use this one
- * mechanism; the PIN stays in {@code <dir>/pin} (mode 0600) and is never printed.
+ * shipped inside the jar) in a token directory. The dev profile and the tests use this one
+ * mechanism; the PIN stays in {@code <dir>/<label>.pin} (mode 0600) and is never printed.
  */
 public record DevToken(Path dir, String label) {
 
     public static final String SOFTHSM_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so";
 
     public Path pinFile() {
-        return dir.resolve("pin");
+        return dir.resolve(label + ".pin");
     }
 
     public Path softhsmConf() {
@@ -28,7 +28,7 @@ public record DevToken(Path dir, String label) {
     }
 
     /** Creates the token unless {@code dir} already holds one (restarts keep the token). */
-    public static DevToken createIfMissing(Path dir, String label) {
+    public static synchronized DevToken createIfMissing(Path dir, String label) {
         DevToken token = new DevToken(dir.toAbsolutePath(), label);
         if (Files.exists(token.pinFile())) {
             return token;

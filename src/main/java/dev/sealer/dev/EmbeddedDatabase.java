@@ -27,12 +27,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     static final java.util.Map<String, String> SERVER_CONFIG = new java.util.LinkedHashMap<>(java.util.Map.of(
             "fsync", "on", "synchronous_commit", "on", "full_page_writes", "on", "timezone", "UTC", "max_connections", "100"));
-    private final EmbeddedPostgres postgres;
+    private final EmbeddedPostgres postgres; // null when attached to a server started elsewhere in this JVM
     private final Path dir;
+    private final int port;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dir) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dir, int port) {
         this.postgres = postgres;
         this.dir = dir;
+        this.port = port;
+    }
+
+    /** A handle on a server already started in {@code dir} (its port is in {@code dir/port}). */
+    public static EmbeddedDatabase attach(Path dir) {
+        try {
+            return new EmbeddedDatabase(null, dir.toAbsolutePath(), Integer.parseInt(Files.readString(dir.resolve("port")).strip()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Starts PostgreSQL on {@code port} (0 = any free port) with data in {@code dir/data}. */
@@ -50,7 +61,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 builder.setPort(port);
             }
             EmbeddedPostgres postgres = builder.start();
-            EmbeddedDatabase db = new EmbeddedDatabase(postgres, abs);
+            EmbeddedDatabase db = new EmbeddedDatabase(postgres, abs, postgres.getPort());
             db.createDatabaseIfMissing();
             Files.writeString(abs.resolve("port"), Integer.toString(postgres.getPort()) + "\n");
             return db;
@@ -60,7 +71,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private void createDatabaseIfMissing() {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
                 if (rs.next()) {
                     return;
@@ -73,7 +84,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return postgres.getJdbcUrl("postgres", DATABASE);
+        return jdbcUrl(DATABASE);
+    }
+
+    private String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port + "/" + database + "?user=postgres";
+    }
+
+    private Connection connect(String database) throws SQLException {
+        return java.sql.DriverManager.getConnection(jdbcUrl(database));
     }
 
     public String username() {
@@ -81,7 +100,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     public Path dataDirectory() {
@@ -122,15 +141,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts a stopped server again on the same port and data directory, and waits until it accepts connections. */
     public void startServer() {
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
-                postgresBinary().toString(), "-D", dataDirectory().toString(), "-p", Integer.toString(port())));
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        if ("root".equals(System.getProperty("user.name"))) {
+            // postgres refuses to run as root; like zonky, run it in a user namespace where it is "nobody"
+            cmd.addAll(java.util.List.of("unshare", "-U"));
+        }
+        cmd.addAll(java.util.List.of(postgresBinary().toString(), "-D", dataDirectory().toString(), "-p", Integer.toString(port())));
         SERVER_CONFIG.forEach((k, v) -> cmd.addAll(java.util.List.of("-c", k + "=" + v)));
         try {
             new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("restart.log").toFile())).start();
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
             while (true) {
-                try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+                try (Connection c = connect("postgres")) {
                     return;
                 } catch (SQLException notYet) {
                     if (System.nanoTime() > deadline) {
@@ -149,10 +172,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public void close() {
+        if (Files.exists(dataDirectory().resolve("postmaster.pid"))) {
+            try {
+                stopServer();
+            } catch (RuntimeException alreadyGone) {
+                // the server may have been stopped by hand; zonky's close below is best effort too
+            }
+        }
         try {
-            postgres.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            if (postgres != null) {
+                postgres.close();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // nothing left to stop
         }
     }
 }

@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
-import javax.security.auth.login.FailedLoginException;
 
 /**
  * The HSM, reached through SunPKCS11. It holds two root keys created at the key ceremony:
@@ -65,8 +64,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
             keyStore = KeyStore.getInstance("PKCS11", provider);
             keyStore.load(null, config.pin());
         } catch (IOException e) {
-            if (hasCause(e, FailedLoginException.class) || String.valueOf(e.getMessage()).contains("PIN")
-                    || causeText(e).contains("CKR_PIN_INCORRECT")) {
+            if (causeText(e).contains("CKR_PIN_INCORRECT")) {
                 throw configuration("HSM login to token '" + config.tokenLabel() + "' failed: PIN incorrect", e);
             }
             throw configuration("HSM login to token '" + config.tokenLabel() + "' failed: " + causeText(e), e);

@@ -1,0 +1,69 @@
+package dev.sealer.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.sealer.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Every append-only table rejects UPDATE, DELETE and TRUNCATE with SQLSTATE SW001 (WORM_VIOLATION). */
+class WormTablesTest {
+
+    @BeforeAll
+    static void migrate() {
+        TestDatabase db = TestDatabase.get();
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(db.jdbcUrl());
+        ds.setUser(db.username());
+        ds.setPassword(db.password());
+        Migrations.migrate(ds);
+    }
+
+    static Stream<Arguments> tables() {
+        return Stream.of(
+                Arguments.of("suite_events", "insert into suite_events (suite_id, event_type, effective_at, actor, payload) values ('worm-test', 'CREATED', now(), 'test', '{}')", "actor = 'x'"),
+                Arguments.of("receipts", "insert into receipts (seal_id, request_id, leaf_index, committed_at, subject, signer, suite_id, receipt) values (gen_random_uuid(), 'worm-' || gen_random_uuid(), -1 - (random() * 1e12)::bigint, now(), 's', 'test', 'worm-test', '\\x00')", "subject = 'x'"),
+                Arguments.of("log_nodes", "insert into log_nodes (level, idx, hash) values (63, (random() * 1e12)::bigint, '\\x00')", "hash = '\\x01'"),
+                Arguments.of("checkpoints", "insert into checkpoints (tree_size, root_hash, issued_at, suite_id, note) values (-1 - (random() * 1e12)::bigint, '\\x00', now(), 'worm-test', 'n')", "note = 'x'"),
+                Arguments.of("reseals", "insert into reseals (new_seal_id, old_seal_id, resealed_at, actor) values (gen_random_uuid(), gen_random_uuid(), now(), 'test')", "actor = 'x'"),
+                Arguments.of("audit_events", "insert into audit_events (actor, action, outcome) values ('test', 'worm-test', 'OK')", "outcome = 'x'"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tables")
+    void update_onAppendOnlyTable_isRejectedAsWormViolation(String table, String insert, String assignment) throws SQLException {
+        try (Connection c = TestDatabase.get().connect(); Statement st = c.createStatement()) {
+            st.execute(insert);
+            SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate("update " + table + " set " + assignment));
+            assertEquals("SW001", e.getSQLState(), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tables")
+    void delete_onAppendOnlyTable_isRejectedAsWormViolation(String table, String insert, String assignment) throws SQLException {
+        try (Connection c = TestDatabase.get().connect(); Statement st = c.createStatement()) {
+            st.execute(insert);
+            SQLException e = assertThrows(SQLException.class, () -> st.executeUpdate("delete from " + table));
+            assertEquals("SW001", e.getSQLState(), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tables")
+    void truncate_onAppendOnlyTable_isRejectedAsWormViolation(String table, String insert, String assignment) throws SQLException {
+        try (Connection c = TestDatabase.get().connect(); Statement st = c.createStatement()) {
+            st.execute(insert);
+            SQLException e = assertThrows(SQLException.class, () -> st.execute("truncate " + table + " cascade"));
+            assertEquals("SW001", e.getSQLState(), e.getMessage());
+        }
+    }
+}
