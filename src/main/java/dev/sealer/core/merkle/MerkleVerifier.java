@@ -12,7 +12,8 @@ import java.util.Objects;
  * <p>Beyond the RFC algorithms, which only define 0 <= index < size and 0 < size1 < size2:
  * a consistency proof between equal sizes must be empty and the roots equal; one from size 0
  * is always rejected (it proves nothing); the leaf hash and every proof hash must be exactly
- * {@value Rfc6962#HASH_SIZE} bytes. Trusted roots are compared as given, whatever their length.
+ * {@value Rfc6962#HASH_SIZE} bytes, and so must root1 when it enters a computation
+ * (size1 < size2). Other trusted roots are compared as given, whatever their length.
  */
 public final class MerkleVerifier {
 
@@ -112,6 +113,7 @@ public final class MerkleVerifier {
         if (proof.isEmpty()) {
             throw wrongSize("consistency", 0);
         }
+        requireHash(root1, "root1"); // hashed as a node when size1 is a power of two
         int start = 0;
         byte[] first;
         if (Long.bitCount(size1) == 1) {
