@@ -1,0 +1,121 @@
+package dev.sealer.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged service ({@code quarkus-run.jar}) started as a real OS process against the test token and database. */
+public final class ServiceProcess implements AutoCloseable {
+    private final Process process;
+    private final Path log;
+    public final int httpPort;
+    public final int grpcPort;
+
+    private ServiceProcess(Process process, Path log, int httpPort, int grpcPort) {
+        this.process = process;
+        this.log = log;
+        this.httpPort = httpPort;
+        this.grpcPort = grpcPort;
+    }
+
+    /** Starts the jar with the given token, extra system properties and extra environment. */
+    public static ServiceProcess start(String tokenLabel, Map<String, String> sysProps, Map<String, String> env) {
+        String jar = System.getProperty("sealer.it.app-jar", "target/quarkus-app/quarkus-run.jar");
+        TestHsm hsm = TestHsm.get();
+        TestDatabase db = TestDatabase.get();
+        int http = freePort();
+        int grpc = freePort();
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+                "-Dquarkus.http.port=" + http, "-Dquarkus.grpc.server.port=" + grpc,
+                "-Dsealer.hsm.token-label=" + tokenLabel, "-Dsealer.hsm.pin-file=" + hsm.pinFile(tokenLabel)));
+        sysProps.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-jar", jar));
+        try {
+            Path log = Files.createTempFile("sealer-service-", ".log");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("SOFTHSM2_CONF", hsm.dir().resolve("softhsm2.conf").toString());
+            pb.environment().put("SEALER_DB_URL", db.jdbcUrl());
+            pb.environment().put("SEALER_DB_USER", db.username());
+            pb.environment().put("SEALER_DB_PASSWORD", db.password());
+            pb.environment().remove("SEALER_HSM_PIN");
+            pb.environment().putAll(env);
+            return new ServiceProcess(pb.start(), log, http, grpc);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for the process to exit; returns its exit code, or throws if it is still running after {@code timeout}. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("service still running after " + timeout + "; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    /** Polls {@code /q/health/ready} until it answers 200; fails with the service output otherwise. */
+    public String awaitReady(Duration timeout) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("service exited with " + process.exitValue() + "; output:\n" + output());
+            }
+            try {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return r.body();
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("service not ready after " + timeout + "; output:\n" + output());
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "<no output: " + e + ">";
+        }
+    }
+
+    /** Kills the process as {@code kill -9} would: no shutdown hooks, no flushing. */
+    public void killHard() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                killHard();
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
