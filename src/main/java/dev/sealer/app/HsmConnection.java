@@ -33,6 +33,41 @@ public class HsmConnection {
         return hsm;
     }
 
+    private volatile String unavailable;
+
+    /**
+     * Probes the token with a real HMAC; remembers the outcome so sealing fails fast with
+     * HSM_UNAVAILABLE while the token is unreachable, and recovers by itself when it returns.
+     */
+    @io.quarkus.scheduler.Scheduled(every = "${sealer.hsm.probe-interval:2s}", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    public void probe() {
+        try {
+            hsm.probe();
+            if (unavailable != null) {
+                LOG.infof("HSM token '%s' is available again", hsm.tokenLabel());
+            }
+            unavailable = null;
+        } catch (RuntimeException e) {
+            if (unavailable == null) {
+                LOG.warnf("HSM token '%s' unavailable: %s", hsm.tokenLabel(), e.getMessage());
+            }
+            unavailable = e.getMessage();
+            try {
+                hsm.relogin(); // the next probe tells whether the token is back
+            } catch (RuntimeException stillDown) {
+                unavailable = stillDown.getMessage();
+            }
+        }
+    }
+
+    /** Throws HSM_UNAVAILABLE when the last probe failed. */
+    public void requireAvailable() {
+        String reason = unavailable;
+        if (reason != null) {
+            throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.HSM_UNAVAILABLE, "HSM unavailable: " + reason);
+        }
+    }
+
     @PreDestroy
     void close() {
         hsm.close();

@@ -35,10 +35,12 @@ public final class Pkcs11Hsm implements AutoCloseable {
     private final SecretKey root;
     private final PrivateKey attestationKey;
     private final PublicKey attestationPublicKey;
+    private final char[] pin;
 
     private Pkcs11Hsm(HsmConfig config, Provider provider, SecretKey root, PrivateKey attestationKey,
             PublicKey attestationPublicKey) {
         this.config = config;
+        this.pin = config.pin().clone();
         this.provider = provider;
         this.root = root;
         this.attestationKey = attestationKey;
@@ -175,8 +177,30 @@ public final class Pkcs11Hsm implements AutoCloseable {
         Arrays.fill(out, (byte) 0);
     }
 
+    /**
+     * Logs in to the token again after the session was lost (token logged out, HSM restarted);
+     * the key handles stay valid for token objects. Throws UNAVAILABLE when the token still refuses.
+     */
+    public synchronized void relogin() {
+        if (!(provider instanceof java.security.AuthProvider auth)) {
+            return;
+        }
+        try {
+            auth.login(null, callbacks -> {
+                for (javax.security.auth.callback.Callback cb : callbacks) {
+                    if (cb instanceof javax.security.auth.callback.PasswordCallback pc) {
+                        pc.setPassword(pin);
+                    }
+                }
+            });
+        } catch (Exception e) {
+            throw unavailable("HSM login to token '" + config.tokenLabel() + "' failed", e);
+        }
+    }
+
     @Override
     public void close() {
+        Arrays.fill(pin, '\0');
         try {
             if (provider instanceof java.security.AuthProvider auth) {
                 auth.logout();

@@ -1,0 +1,187 @@
+package dev.sealer.app.seal;
+
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
+import dev.sealer.core.seal.Receipt;
+import dev.sealer.store.ReceiptStore;
+import dev.sealer.store.ReceiptStore.StoredSeal;
+import dev.sealer.store.StoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * Group commit: signed seals from many callers are written by one writer thread, many per
+ * transaction, so throughput does not collapse to one fsync per seal. A caller's future
+ * completes only after its transaction committed (RPO 0); when the transaction fails nothing of
+ * the batch is written and every caller gets STORE_UNAVAILABLE (or WORM_VIOLATION).
+ *
+ * <p>Inside the transaction, under the log lock: idempotency (same request_id and digest returns
+ * the stored seal, another digest is REQUEST_ID_CONFLICT), parent existence (UNKNOWN_PARENT), and
+ * leaf index assignment. The rejected items do not stop the rest of the batch.
+ */
+public final class CommitQueue implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(CommitQueue.class);
+
+    /** A seal ready to store: receipt, its canonical bytes and signatures (null in batched mode). */
+    public record Pending(Receipt receipt, byte[] canonical, byte[] sigEd25519, byte[] sigMlDsa, CompletableFuture<Outcome> result) {
+    }
+
+    /** What a caller gets back: the stored seal, and whether it was an earlier seal for the same request. */
+    public record Outcome(StoredSeal seal, boolean replayed) {
+    }
+
+    /** Called inside each batch transaction after the receipts are inserted (the transparency log hooks in here). */
+    public interface BatchListener {
+        void inserted(Connection c, List<StoredSeal> rows) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final int maxBatch;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private final BatchListener listener;
+    private volatile boolean running = true;
+
+    public CommitQueue(DataSource dataSource, int maxBatch, BatchListener listener) {
+        this.dataSource = dataSource;
+        this.maxBatch = maxBatch;
+        this.listener = listener;
+        this.writer = Thread.ofPlatform().name("seal-commit").daemon().start(this::run);
+    }
+
+    public CompletableFuture<Outcome> submit(Receipt receipt, byte[] canonical, byte[] sigEd25519, byte[] sigMlDsa) {
+        CompletableFuture<Outcome> f = new CompletableFuture<>();
+        if (!running) {
+            f.completeExceptionally(new SealerException(Reason.STORE_UNAVAILABLE, "the service is shutting down"));
+            return f;
+        }
+        queue.add(new Pending(receipt, canonical, sigEd25519, sigMlDsa, f));
+        return f;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("seal commit batch failed unexpectedly", e);
+                for (Pending p : batch) {
+                    p.result().completeExceptionally(new SealerException(Reason.STORE_UNAVAILABLE, "seal not stored: " + e.getMessage(), e));
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        Map<Pending, Outcome> done = new HashMap<>();
+        Map<Pending, SealerException> rejected = new HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ReceiptStore.lockLog(c);
+                Set<String> requestIds = new HashSet<>();
+                Set<UUID> parents = new HashSet<>();
+                for (Pending p : batch) {
+                    requestIds.add(p.receipt().requestId());
+                    parents.addAll(p.receipt().parents());
+                }
+                Map<String, StoredSeal> existing = ReceiptStore.byRequestIds(c, requestIds);
+                Set<UUID> knownParents = ReceiptStore.existingSealIds(c, parents);
+                long next = ReceiptStore.nextLeafIndex(c);
+                List<StoredSeal> rows = new ArrayList<>();
+                Map<String, StoredSeal> inBatch = new HashMap<>();
+                for (Pending p : batch) {
+                    Receipt r = p.receipt();
+                    StoredSeal earlier = existing.getOrDefault(r.requestId(), inBatch.get(r.requestId()));
+                    if (earlier != null) {
+                        Receipt original = Receipt.parse(earlier.receipt());
+                        if (original.digest().matches(r.digest())) {
+                            done.put(p, new Outcome(earlier, true));
+                        } else {
+                            rejected.put(p, new SealerException(Reason.REQUEST_ID_CONFLICT, "request_id '" + r.requestId()
+                                    + "' was already sealed with a different digest (seal " + earlier.sealId() + ")"));
+                        }
+                        continue;
+                    }
+                    UUID missing = r.parents().stream().filter(id -> !knownParents.contains(id)).findFirst().orElse(null);
+                    if (missing != null) {
+                        rejected.put(p, new SealerException(Reason.UNKNOWN_PARENT, "parent seal " + missing + " does not exist"));
+                        continue;
+                    }
+                    StoredSeal row = new StoredSeal(r.sealId(), r.requestId(), next++, r.committedAt(), r.subject(), r.signer(), r.suiteId(),
+                            p.canonical(), p.sigEd25519(), p.sigMlDsa());
+                    rows.add(row);
+                    inBatch.put(r.requestId(), row);
+                    knownParents.add(r.sealId());
+                    done.put(p, new Outcome(row, false));
+                }
+                if (!rows.isEmpty()) {
+                    ReceiptStore.insert(c, rows);
+                    if (listener != null) {
+                        listener.inserted(c, rows);
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            SealerException failure = StoreException.from(e, "storing " + batch.size() + " seal(s)");
+            LOG.warnf("seal batch of %d not stored: %s", batch.size(), e.getMessage());
+            batch.forEach(p -> p.result().completeExceptionally(failure));
+            return;
+        }
+        for (Pending p : batch) {
+            SealerException r = rejected.get(p);
+            if (r != null) {
+                p.result().completeExceptionally(r);
+            } else {
+                p.result().complete(done.get(p));
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is already broken; the transaction is gone with it
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.sealer.app.seal;
+
+import dev.sealer.app.HsmConnection;
+import dev.sealer.app.suite.SuiteRegistry;
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
+import dev.sealer.core.seal.Digest;
+import dev.sealer.core.seal.Receipt;
+import dev.sealer.core.seal.SealBundle;
+import dev.sealer.core.seal.SealLimits;
+import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.seal.Stage;
+import dev.sealer.core.suite.DualSignature;
+import dev.sealer.core.verify.Verdict;
+import dev.sealer.store.ReceiptStore;
+import dev.sealer.store.ReceiptStore.StoredSeal;
+import dev.sealer.store.StoreException;
+import io.agroal.api.AgroalDataSource;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Where a seal is made: validate the request, build the receipt, sign it with the active
+ * suite (both algorithms over the domain-separated canonical receipt), and hand it to the
+ * group-commit queue; the caller's answer comes after the commit.
+ */
+@Singleton
+public class SealingService {
+    @Inject
+    SuiteRegistry suites;
+    @Inject
+    HsmConnection hsm;
+    @Inject
+    AgroalDataSource dataSource;
+    @ConfigProperty(name = "sealer.commit.max-batch", defaultValue = "256")
+    int maxBatch;
+
+    private final Clock clock = Clock.systemUTC();
+    private CommitQueue queue;
+
+    /** A validated seal request. */
+    public record SealCommand(String requestId, Digest digest, String subject, Stage stage, Map<String, String> labels, List<String> parents,
+            String signer) {
+    }
+
+    /** A stored seal as callers see it. */
+    public record SealView(StoredSeal stored, Receipt receipt, DualSignature signature, boolean replayed) {
+        public String bundleJson() {
+            return new SealBundle(receipt, signature).toJson();
+        }
+    }
+
+    public record Page(List<SealView> seals, String nextPageToken) {
+    }
+
+    @PostConstruct
+    void start() {
+        queue = new CommitQueue(dataSource, maxBatch, null);
+    }
+
+    @PreDestroy
+    void stop() {
+        queue.close();
+    }
+
+    public CompletableFuture<SealView> seal(SealCommand cmd) {
+        SealLimits.requestId(cmd.requestId());
+        SealLimits.subject(cmd.subject());
+        SealLimits.labels(cmd.labels());
+        List<UUID> parents = SealLimits.parents(cmd.parents());
+        hsm.requireAvailable();
+        SuiteRegistry.State state = suites.state();
+        Receipt receipt = new Receipt(UUID.randomUUID(), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
+                parents, state.activeCertificate().suiteId(), clock.instant(), cmd.signer());
+        byte[] canonical = receipt.canonicalBytes();
+        DualSignature sig = state.activeKeys().sign(SignedMessage.receipt(canonical));
+        return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApply(o -> view(o.seal(), o.replayed()));
+    }
+
+    public SealView get(UUID sealId) {
+        try (Connection c = dataSource.getConnection()) {
+            return ReceiptStore.bySealId(c, sealId).map(s -> view(s, false))
+                    .orElseThrow(() -> new SealerException(Reason.UNKNOWN_SEAL, "no seal " + sealId));
+        } catch (SQLException e) {
+            throw StoreException.from(e, "reading seal " + sealId);
+        }
+    }
+
+    public Page list(ReceiptStore.Filter filter, String pageToken, int pageSize) {
+        Instant afterTime = null;
+        UUID afterId = null;
+        if (pageToken != null && !pageToken.isEmpty()) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.US_ASCII).split("\\|");
+                afterTime = Instant.parse(parts[0]);
+                afterId = UUID.fromString(parts[1]);
+            } catch (RuntimeException e) {
+                throw new SealerException(Reason.INVALID_ARGUMENT, "page_token is not a token this service issued");
+            }
+        }
+        try (Connection c = dataSource.getConnection()) {
+            List<StoredSeal> rows = ReceiptStore.list(c, filter, afterTime, afterId, pageSize + 1);
+            String next = "";
+            if (rows.size() > pageSize) {
+                rows = rows.subList(0, pageSize);
+                StoredSeal last = rows.getLast();
+                next = Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString((last.committedAt() + "|" + last.sealId()).getBytes(StandardCharsets.US_ASCII));
+            }
+            return new Page(rows.stream().map(s -> view(s, false)).toList(), next);
+        } catch (SQLException e) {
+            throw StoreException.from(e, "listing seals");
+        }
+    }
+
+    /** Verifies a seal against the artifact digest with the same verifier the offline command uses. */
+    public Verdict verify(Receipt receipt, DualSignature signature, Optional<Digest> artifact) {
+        return suites.state().verifier().verify(receipt, signature, artifact);
+    }
+
+    private static SealView view(StoredSeal s, boolean replayed) {
+        return new SealView(s, Receipt.parse(s.receipt()), new DualSignature(s.sigEd25519(), s.sigMlDsa()), replayed);
+    }
+}

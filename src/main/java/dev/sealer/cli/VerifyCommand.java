@@ -1,0 +1,115 @@
+package dev.sealer.cli;
+
+import dev.sealer.core.error.SealerException;
+import dev.sealer.core.seal.Digest;
+import dev.sealer.core.seal.DigestAlgorithm;
+import dev.sealer.core.seal.SealBundle;
+import dev.sealer.core.suite.TrustBundle;
+import dev.sealer.core.verify.SealVerifier;
+import dev.sealer.core.verify.Verdict;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sealer verify}: checks a seal bundle offline, from the trust bundle and the artifact alone. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Verify a seal offline: no server, no database; only the seal bundle, the pinned trust bundle and the artifact.",
+                "Exit codes: 0 valid, 2 invalid (the reason code is printed), 1 usage or I/O error."})
+public final class VerifyCommand implements Callable<Integer> {
+    public static final int VALID = 0;
+    public static final int INVALID = 2;
+    public static final int ERROR = 1;
+
+    @Option(names = "--seal", required = true, paramLabel = "FILE", description = "seal bundle JSON (seal_bundle_json of the Seal response)")
+    Path seal;
+
+    @Option(names = "--trust-bundle", required = true, paramLabel = "FILE", description = "trust bundle JSON (GetTrustBundle)")
+    Path trustBundle;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Artifact artifact;
+
+    static final class Artifact {
+        @Option(names = "--file", paramLabel = "FILE", description = "the artifact itself; hashed with the sealed digest algorithm")
+        Path file;
+
+        @Option(names = "--digest", paramLabel = "ALG:HEX", description = "the artifact digest, e.g. sha-256:9f86d0...")
+        String digest;
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        SealBundle bundle;
+        TrustBundle trust;
+        try {
+            bundle = SealBundle.parse(Files.readString(seal));
+        } catch (SealerException e) {
+            out.println("INVALID " + e.reason() + ": " + e.getMessage());
+            return INVALID;
+        } catch (IOException e) {
+            err.println("sealer verify: cannot read " + seal + ": " + e.getMessage());
+            return ERROR;
+        }
+        try {
+            trust = TrustBundle.parse(Files.readString(trustBundle));
+        } catch (IOException | RuntimeException e) {
+            err.println("sealer verify: cannot use trust bundle " + trustBundle + ": " + e.getMessage());
+            return ERROR;
+        }
+        Optional<Digest> expected;
+        try {
+            expected = artifactDigest(bundle.receipt().digest().algorithm());
+        } catch (IOException e) {
+            err.println("sealer verify: cannot read artifact " + artifact.file + ": " + e.getMessage());
+            return ERROR;
+        } catch (SealerException | IllegalArgumentException e) {
+            err.println("sealer verify: " + e.getMessage());
+            return ERROR;
+        }
+        Verdict verdict = new SealVerifier(trust).verify(bundle, expected);
+        if (verdict.valid()) {
+            out.println("VALID: " + verdict.detail());
+            return VALID;
+        }
+        out.println("INVALID " + verdict.reason() + ": " + verdict.detail());
+        return INVALID;
+    }
+
+    private Optional<Digest> artifactDigest(DigestAlgorithm sealed) throws IOException {
+        if (artifact == null) {
+            return Optional.empty();
+        }
+        if (artifact.digest != null) {
+            int colon = artifact.digest.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("--digest must be ALG:HEX, e.g. sha-256:<64 hex digits>");
+            }
+            return Optional.of(Digest.ofHex(DigestAlgorithm.fromId(artifact.digest.substring(0, colon)), artifact.digest.substring(colon + 1)));
+        }
+        try (InputStream in = Files.newInputStream(artifact.file)) {
+            MessageDigest md = MessageDigest.getInstance(sealed.jcaName());
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return Optional.of(new Digest(sealed, md.digest()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.sealer.core.error;
+
+/**
+ * Stable, machine-readable reason codes. They appear in {@code google.rpc.ErrorInfo.reason}
+ * of RPC errors, in INVALID verdicts and in the offline verifier's output; never rename one.
+ */
+public enum Reason {
+    // bad input (INVALID_ARGUMENT)
+    INVALID_ARGUMENT,
+    INVALID_DIGEST,
+    INVALID_REQUEST_ID,
+    INVALID_SUBJECT,
+    INVALID_STAGE,
+    INVALID_LABELS,
+    INVALID_PARENTS,
+    UNKNOWN_PARENT,
+    // lookups (NOT_FOUND)
+    UNKNOWN_SEAL,
+    UNKNOWN_SUITE,
+    // idempotency (ALREADY_EXISTS)
+    REQUEST_ID_CONFLICT,
+    // verification verdicts
+    SIGNATURE_INVALID,
+    SUITE_REVOKED,
+    OUTSIDE_VALIDITY,
+    ANCHOR_MISMATCH,
+    MERKLE_PROOF_INVALID,
+    MALFORMED_BUNDLE,
+    // storage and parts
+    WORM_VIOLATION,
+    HSM_UNAVAILABLE,
+    STORE_UNAVAILABLE,
+    // access
+    PERMISSION_DENIED
+}

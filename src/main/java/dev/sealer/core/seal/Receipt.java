@@ -1,0 +1,134 @@
+package dev.sealer.core.seal;
+
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
+import dev.sealer.core.json.CanonicalJson;
+import dev.sealer.core.json.Json;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * What a seal attests: the digest of an artifact, what it is, who asked, when it was committed
+ * and under which suite. Its RFC 8785 canonical JSON ({@link #canonicalBytes()}) is exactly the
+ * bytes that are signed and that the transparency log hashes.
+ */
+public record Receipt(UUID sealId, String requestId, Digest digest, String subject, Stage stage,
+        SortedMap<String, String> labels, List<UUID> parents, String suiteId, Instant committedAt, String signer) {
+
+    public static final int VERSION = 1;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    public Receipt {
+        if (sealId == null || digest == null || stage == null || suiteId == null || committedAt == null) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, "receipt is missing a required field");
+        }
+        SealLimits.requestId(requestId);
+        SealLimits.subject(subject);
+        labels = Collections.unmodifiableSortedMap(new TreeMap<>(SealLimits.labels(labels)));
+        parents = List.copyOf(parents);
+        if (parents.size() > SealLimits.MAX_PARENTS) {
+            throw new SealerException(Reason.INVALID_PARENTS, "too many parents");
+        }
+        SealLimits.signer(signer);
+        committedAt = committedAt.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** RFC 3339 UTC with microseconds and {@code Z}, as written in receipts. */
+    public static String formatTime(Instant t) {
+        return TIME.format(t.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    public static Instant parseTime(String text) {
+        try {
+            Instant t = Instant.from(TIME.parse(text));
+            if (!formatTime(t).equals(text)) {
+                throw new IllegalArgumentException();
+            }
+            return t;
+        } catch (RuntimeException e) {
+            throw new SealerException(Reason.MALFORMED_BUNDLE, "time '" + text + "' is not RFC 3339 UTC with microseconds");
+        }
+    }
+
+    /** The receipt as a JSON value (keys are sorted when written canonically). */
+    public Map<String, Object> toJsonValue() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("v", VERSION);
+        m.put("seal_id", sealId.toString());
+        m.put("request_id", requestId);
+        m.put("digest", Map.of("algorithm", digest.algorithm().id(), "value", digest.hex()));
+        m.put("subject", subject);
+        m.put("stage", stage.id());
+        m.put("labels", new TreeMap<>(labels));
+        m.put("parents", parents.stream().map(UUID::toString).toList());
+        m.put("suite_id", suiteId);
+        m.put("committed_at", formatTime(committedAt));
+        m.put("signer", signer);
+        return m;
+    }
+
+    /** The canonical bytes: what both algorithms sign and what the log leaf hashes. */
+    public byte[] canonicalBytes() {
+        return CanonicalJson.write(toJsonValue());
+    }
+
+    /** Reads a receipt from its JSON value; every field is checked and unknown fields are rejected. */
+    public static Receipt fromJsonValue(Map<String, Object> m) {
+        try {
+            java.util.Set<String> allowed = java.util.Set.of("v", "seal_id", "request_id", "digest", "subject", "stage", "labels",
+                    "parents", "suite_id", "committed_at", "signer");
+            for (String k : m.keySet()) {
+                if (!allowed.contains(k)) {
+                    throw new SealerException(Reason.MALFORMED_BUNDLE, "unknown receipt field '" + k + "'");
+                }
+            }
+            if (Json.integer(m, "v") != VERSION) {
+                throw new SealerException(Reason.MALFORMED_BUNDLE, "unsupported receipt version " + Json.integer(m, "v"));
+            }
+            Map<String, Object> d = Json.object(m, "digest");
+            Digest digest = Digest.ofHex(DigestAlgorithm.fromId(Json.string(d, "algorithm")), Json.string(d, "value"));
+            SortedMap<String, String> labels = new TreeMap<>();
+            for (Map.Entry<String, Object> e : Json.object(m, "labels").entrySet()) {
+                if (!(e.getValue() instanceof String s)) {
+                    throw new SealerException(Reason.MALFORMED_BUNDLE, "label values must be strings");
+                }
+                labels.put(e.getKey(), s);
+            }
+            List<UUID> parents = new ArrayList<>();
+            for (Object p : Json.array(m, "parents")) {
+                parents.add(SealLimits.sealId(String.valueOf(p), Reason.MALFORMED_BUNDLE));
+            }
+            return new Receipt(SealLimits.sealId(Json.string(m, "seal_id"), Reason.MALFORMED_BUNDLE), Json.string(m, "request_id"), digest,
+                    Json.string(m, "subject"), Stage.fromId(Json.string(m, "stage")), labels, parents, Json.string(m, "suite_id"),
+                    parseTime(Json.string(m, "committed_at")), Json.string(m, "signer"));
+        } catch (SealerException e) {
+            throw e.reason() == Reason.MALFORMED_BUNDLE ? e : new SealerException(Reason.MALFORMED_BUNDLE, "invalid receipt: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new SealerException(Reason.MALFORMED_BUNDLE, "invalid receipt: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses canonical receipt bytes; rejects any encoding that is not exactly canonical. */
+    public static Receipt parse(byte[] canonical) {
+        Receipt r;
+        try {
+            r = fromJsonValue(Json.parseObject(canonical));
+        } catch (IllegalArgumentException e) {
+            throw new SealerException(Reason.MALFORMED_BUNDLE, "receipt is not valid JSON: " + e.getMessage(), e);
+        }
+        if (!java.util.Arrays.equals(r.canonicalBytes(), canonical)) {
+            throw new SealerException(Reason.MALFORMED_BUNDLE, "receipt bytes are not in canonical form");
+        }
+        return r;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.sealer.core.seal;
+
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
+import dev.sealer.core.json.CanonicalJson;
+import dev.sealer.core.json.Json;
+import dev.sealer.core.suite.DualSignature;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A self-contained seal as JSON, for the offline verifier: the receipt (as a JSON object whose
+ * canonical form is the signed bytes) and the suite's two signatures.
+ */
+public record SealBundle(Receipt receipt, DualSignature signature) {
+    public static final String FORMAT = "sealer-seal-bundle/v1";
+
+    public Map<String, Object> toJsonValue() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("receipt", receipt.toJsonValue());
+        Map<String, Object> sigs = new LinkedHashMap<>();
+        if (signature.ed25519() != null) {
+            sigs.put("ed25519", Base64.getEncoder().encodeToString(signature.ed25519()));
+        }
+        if (signature.mlDsa() != null) {
+            sigs.put("ml-dsa", Base64.getEncoder().encodeToString(signature.mlDsa()));
+        }
+        m.put("signatures", sigs);
+        return m;
+    }
+
+    public String toJson() {
+        return CanonicalJson.writeString(toJsonValue());
+    }
+
+    /** Parses a bundle; a missing signature is kept absent (verification then fails), malformed input is MALFORMED_BUNDLE. */
+    public static SealBundle parse(String json) {
+        try {
+            Map<String, Object> m = Json.parseObject(json);
+            if (!FORMAT.equals(Json.string(m, "format"))) {
+                throw new SealerException(Reason.MALFORMED_BUNDLE, "not a " + FORMAT + " document");
+            }
+            Receipt receipt = Receipt.fromJsonValue(Json.object(m, "receipt"));
+            Map<String, Object> sigs = Json.object(m, "signatures");
+            Base64.Decoder b64 = Base64.getDecoder();
+            byte[] ed = Json.optString(sigs, "ed25519").map(b64::decode).orElse(null);
+            byte[] pq = Json.optString(sigs, "ml-dsa").map(b64::decode).orElse(null);
+            return new SealBundle(receipt, new DualSignature(ed, pq));
+        } catch (SealerException e) {
+            throw e.reason() == Reason.MALFORMED_BUNDLE ? e : new SealerException(Reason.MALFORMED_BUNDLE, e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new SealerException(Reason.MALFORMED_BUNDLE, "malformed seal bundle: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.sealer.grpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import dev.sealer.app.seal.SealingService.SealView;
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
+import dev.sealer.core.seal.Digest;
+import dev.sealer.core.seal.DigestAlgorithm;
+import dev.sealer.core.seal.Stage;
+import dev.sealer.grpc.v1.SealRecord;
+import java.time.Instant;
+
+/** Proto messages to and from domain values; unknown or unset enums are rejected with their reason. */
+final class ProtoMapper {
+    private ProtoMapper() {
+    }
+
+    static Digest digest(dev.sealer.grpc.v1.Digest d) {
+        DigestAlgorithm alg = switch (d.getAlgorithm()) {
+            case SHA_256 -> DigestAlgorithm.SHA_256;
+            case SHA_384 -> DigestAlgorithm.SHA_384;
+            case SHA_512 -> DigestAlgorithm.SHA_512;
+            case SHA3_256 -> DigestAlgorithm.SHA3_256;
+            case SHA3_512 -> DigestAlgorithm.SHA3_512;
+            case DIGEST_ALGORITHM_UNSPECIFIED, UNRECOGNIZED ->
+                    throw new SealerException(Reason.INVALID_DIGEST, "digest.algorithm must be one of SHA_256, SHA_384, SHA_512, SHA3_256, SHA3_512");
+        };
+        return new Digest(alg, d.getValue().toByteArray());
+    }
+
+    static Stage stage(dev.sealer.grpc.v1.Stage s) {
+        return switch (s) {
+            case DATA_COLLECTION -> Stage.DATA_COLLECTION;
+            case DATA_PREPARATION -> Stage.DATA_PREPARATION;
+            case MODEL_DEVELOPMENT -> Stage.MODEL_DEVELOPMENT;
+            case TRAINING -> Stage.TRAINING;
+            case EVALUATION -> Stage.EVALUATION;
+            case DEPLOYMENT -> Stage.DEPLOYMENT;
+            case MONITORING -> Stage.MONITORING;
+            case RETIREMENT -> Stage.RETIREMENT;
+            case INFERENCE -> Stage.INFERENCE;
+            case OTHER -> Stage.OTHER;
+            case STAGE_UNSPECIFIED, UNRECOGNIZED -> throw new SealerException(Reason.INVALID_STAGE, "stage must be set to a known lifecycle stage");
+        };
+    }
+
+    static SealRecord record(SealView v) {
+        SealRecord.Builder b = SealRecord.newBuilder()
+                .setSealId(v.stored().sealId().toString())
+                .setSuiteId(v.stored().suiteId())
+                .setReceiptJson(ByteString.copyFrom(v.stored().receipt()))
+                .setRequestId(v.stored().requestId())
+                .setCommittedAt(timestamp(v.stored().committedAt()));
+        if (v.stored().sigEd25519() != null) {
+            b.setEd25519Signature(ByteString.copyFrom(v.stored().sigEd25519()));
+        }
+        if (v.stored().sigMlDsa() != null) {
+            b.setMlDsaSignature(ByteString.copyFrom(v.stored().sigMlDsa()));
+        }
+        return b.build();
+    }
+
+    static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+
+    static Instant instant(Timestamp t) {
+        if (t.getNanos() < 0 || t.getNanos() > 999_999_999) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, "timestamp nanos out of range");
+        }
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+}

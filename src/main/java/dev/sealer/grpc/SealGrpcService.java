@@ -1,0 +1,205 @@
+package dev.sealer.grpc;
+
+import dev.sealer.app.seal.SealingService;
+import dev.sealer.app.seal.SealingService.SealCommand;
+import dev.sealer.app.seal.SealingService.SealView;
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
+import dev.sealer.core.seal.Digest;
+import dev.sealer.core.seal.Receipt;
+import dev.sealer.core.seal.SealLimits;
+import dev.sealer.core.suite.DualSignature;
+import dev.sealer.core.verify.Verdict;
+import dev.sealer.grpc.v1.GetSealRequest;
+import dev.sealer.grpc.v1.ListSealsRequest;
+import dev.sealer.grpc.v1.ListSealsResponse;
+import dev.sealer.grpc.v1.SealRecord;
+import dev.sealer.grpc.v1.SealRequest;
+import dev.sealer.grpc.v1.SealResponse;
+import dev.sealer.grpc.v1.SealServiceGrpc;
+import dev.sealer.grpc.v1.VerifyRequest;
+import dev.sealer.grpc.v1.VerifyResponse;
+import dev.sealer.store.ReceiptStore;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/** Thin handlers: parse, call the sealing service, map the answer or the error. */
+@GrpcService
+@Blocking
+public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
+    @Inject
+    SealingService sealing;
+
+    @Override
+    public void seal(SealRequest request, StreamObserver<SealResponse> observer) {
+        try {
+            SealView view = sealing.seal(command(request)).join();
+            observer.onNext(response(view));
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            observer.onError(ErrorMapper.toStatus(e));
+        }
+    }
+
+    @Override
+    public StreamObserver<SealRequest> sealStream(StreamObserver<SealResponse> observer) {
+        String caller = CallerIdentity.current();
+        return new StreamObserver<>() {
+            // responses leave in request order; an error ends the stream after every earlier answer
+            private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+            private volatile boolean failed;
+
+            @Override
+            public synchronized void onNext(SealRequest request) {
+                if (failed) {
+                    return;
+                }
+                CompletableFuture<SealView> item;
+                try {
+                    item = sealing.seal(command(request, caller));
+                } catch (RuntimeException e) {
+                    item = CompletableFuture.failedFuture(e);
+                }
+                CompletableFuture<SealView> current = item;
+                tail = tail.thenCompose(v -> current.handle((view, error) -> {
+                    synchronized (observer) {
+                        if (failed) {
+                            return null;
+                        }
+                        if (error != null) {
+                            failed = true;
+                            observer.onError(ErrorMapper.toStatus(error));
+                        } else {
+                            observer.onNext(response(view));
+                        }
+                    }
+                    return null;
+                }));
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                failed = true;
+            }
+
+            @Override
+            public synchronized void onCompleted() {
+                tail.thenRun(() -> {
+                    synchronized (observer) {
+                        if (!failed) {
+                            observer.onCompleted();
+                        }
+                    }
+                });
+            }
+        };
+    }
+
+    @Override
+    public void verify(VerifyRequest request, StreamObserver<VerifyResponse> observer) {
+        unary(observer, () -> {
+            Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
+            Receipt receipt;
+            DualSignature signature;
+            switch (request.getTargetCase()) {
+                case SEAL_ID -> {
+                    SealView view = sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT));
+                    receipt = view.receipt();
+                    signature = view.signature();
+                }
+                case SEAL -> {
+                    SealRecord seal = request.getSeal();
+                    try {
+                        receipt = Receipt.parse(seal.getReceiptJson().toByteArray());
+                    } catch (SealerException e) {
+                        return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID)
+                                .setReason(Reason.SIGNATURE_INVALID.name()).setDetail("receipt is not a canonical Sealer receipt: " + e.getMessage())
+                                .setSealId(seal.getSealId()).build();
+                    }
+                    signature = new DualSignature(seal.getEd25519Signature().isEmpty() ? null : seal.getEd25519Signature().toByteArray(),
+                            seal.getMlDsaSignature().isEmpty() ? null : seal.getMlDsaSignature().toByteArray());
+                }
+                default -> throw new SealerException(Reason.INVALID_ARGUMENT, "set either seal or seal_id");
+            }
+            Verdict verdict = sealing.verify(receipt, signature, artifact);
+            VerifyResponse.Builder b = VerifyResponse.newBuilder()
+                    .setVerdict(verdict.valid() ? dev.sealer.grpc.v1.Verdict.VALID : dev.sealer.grpc.v1.Verdict.INVALID)
+                    .setDetail(verdict.detail())
+                    .setSealId(receipt.sealId().toString())
+                    .setSuiteId(receipt.suiteId());
+            if (!verdict.valid()) {
+                b.setReason(verdict.reason().name());
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void getSeal(GetSealRequest request, StreamObserver<SealRecord> observer) {
+        unary(observer, () -> ProtoMapper.record(sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT))));
+    }
+
+    @Override
+    public void listSeals(ListSealsRequest request, StreamObserver<ListSealsResponse> observer) {
+        unary(observer, () -> {
+            int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
+            if (size < 1 || size > 1000) {
+                throw new SealerException(Reason.INVALID_ARGUMENT, "page_size must be 1..1000");
+            }
+            ReceiptStore.Filter filter = switch (request.getFilterCase()) {
+                case REQUEST_ID -> new ReceiptStore.Filter(SealLimits.requestId(request.getRequestId()), null, null, null, null);
+                case SUBJECT -> new ReceiptStore.Filter(null, null, null, SealLimits.subject(request.getSubject()), null);
+                case SIGNER -> new ReceiptStore.Filter(null, null, null, null, SealLimits.signer(request.getSigner()));
+                case COMMITTED -> {
+                    if (!request.getCommitted().hasFrom() || !request.getCommitted().hasTo()) {
+                        throw new SealerException(Reason.INVALID_ARGUMENT, "committed needs both from and to");
+                    }
+                    var from = ProtoMapper.instant(request.getCommitted().getFrom());
+                    var to = ProtoMapper.instant(request.getCommitted().getTo());
+                    if (!from.isBefore(to)) {
+                        throw new SealerException(Reason.INVALID_ARGUMENT, "committed.from must be before committed.to");
+                    }
+                    yield new ReceiptStore.Filter(null, from, to, null, null);
+                }
+                case FILTER_NOT_SET -> throw new SealerException(Reason.INVALID_ARGUMENT, "set one filter: request_id, committed, subject or signer");
+            };
+            SealingService.Page page = sealing.list(filter, request.getPageToken(), size);
+            ListSealsResponse.Builder b = ListSealsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+            page.seals().forEach(v -> b.addSeals(ProtoMapper.record(v)));
+            return b.build();
+        });
+    }
+
+    private static SealCommand command(SealRequest r) {
+        return command(r, CallerIdentity.current());
+    }
+
+    private static SealCommand command(SealRequest r, String caller) {
+        if (!r.hasDigest()) {
+            throw new SealerException(Reason.INVALID_DIGEST, "digest is required");
+        }
+        return new SealCommand(r.getRequestId(), ProtoMapper.digest(r.getDigest()), r.getSubject(), ProtoMapper.stage(r.getStage()),
+                r.getLabelsMap(), r.getParentSealIdsList(), caller);
+    }
+
+    private static SealResponse response(SealView view) {
+        return SealResponse.newBuilder().setSeal(ProtoMapper.record(view)).setSealBundleJson(view.bundleJson()).setReplayed(view.replayed()).build();
+    }
+
+    static <T> void unary(StreamObserver<T> observer, Supplier<T> body) {
+        T result;
+        try {
+            result = body.get();
+        } catch (RuntimeException e) {
+            observer.onError(ErrorMapper.toStatus(e));
+            return;
+        }
+        observer.onNext(result);
+        observer.onCompleted();
+    }
+}
