@@ -48,6 +48,8 @@ public class SuiteRegistry {
     AgroalDataSource dataSource;
     @Inject
     HsmConnection hsm;
+    @Inject
+    dev.sealer.app.SchemaMigration schema; // the schema exists before suites are read
     @ConfigProperty(name = "sealer.authority", defaultValue = "sealer")
     String authority;
     @ConfigProperty(name = "sealer.suite.algorithm", defaultValue = "ml-dsa-65")
