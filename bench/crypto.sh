@@ -7,8 +7,10 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 FORKS="${FORKS:-2}"; WARMUP="${WARMUP:-3}"; ITER="${ITER:-3}"; TIME="${TIME:-2s}"
 OUT=target/bench; mkdir -p "$OUT"
 
-./mvnw -B -q -o test-compile
-./mvnw -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt" >/dev/null
+# offline first; fall back to online once (a fresh ~/.m2 lacks maven-dependency-plugin)
+./mvnw -B -q -o test-compile || ./mvnw -B -q test-compile
+CPARGS=(dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt")
+./mvnw -B -q -o "${CPARGS[@]}" >/dev/null 2>&1 || ./mvnw -B -q "${CPARGS[@]}" >/dev/null
 CP="target/test-classes:target/classes:$(cat "$OUT/cp.txt")"
 NPROC="$(nproc)"
 JMH=("$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main -f "$FORKS" -wi "$WARMUP" -i "$ITER" -w "$TIME" -r "$TIME")
