@@ -32,14 +32,16 @@ public final class Pkcs11Hsm implements AutoCloseable {
 
     private final HsmConfig config;
     private final Provider provider;
-    private final SecretKey root;
-    private final PrivateKey attestationKey;
+    private final KeyStore keyStore;
+    private volatile SecretKey root;
+    private volatile PrivateKey attestationKey;
     private final PublicKey attestationPublicKey;
     private final char[] pin;
 
-    private Pkcs11Hsm(HsmConfig config, Provider provider, SecretKey root, PrivateKey attestationKey,
+    private Pkcs11Hsm(HsmConfig config, Provider provider, KeyStore keyStore, SecretKey root, PrivateKey attestationKey,
             PublicKey attestationPublicKey) {
         this.config = config;
+        this.keyStore = keyStore;
         this.pin = config.pin().clone();
         this.provider = provider;
         this.root = root;
@@ -91,7 +93,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
         } catch (Exception e) {
             throw configuration("cannot read root attestation key '" + config.attestationKeyLabel() + "': " + causeText(e), e);
         }
-        Pkcs11Hsm hsm = new Pkcs11Hsm(config, provider, root, attestation, attestationPublic);
+        Pkcs11Hsm hsm = new Pkcs11Hsm(config, provider, keyStore, root, attestation, attestationPublic);
         hsm.probe();
         return hsm;
     }
@@ -115,6 +117,10 @@ public final class Pkcs11Hsm implements AutoCloseable {
         if (!attrs.sensitive()) {
             throw configuration("root derivation secret '" + label + "' in token '" + token
                     + "' is not sensitive (CKA_SENSITIVE=false); refusing to start");
+        }
+        if (!attrs.isPrivate()) {
+            throw configuration("root derivation secret '" + label + "' in token '" + token
+                    + "' is usable without login (CKA_PRIVATE=false); refusing to start: create it with --private at the ceremony");
         }
         if (attrs.keyType() != Pkcs11Wrapper.CKK_GENERIC_SECRET || attrs.valueLength() != 32 || !attrs.sign()) {
             throw configuration("root derivation secret '" + label + "' must be a 256-bit CKK_GENERIC_SECRET usable for sign; found "
@@ -182,17 +188,15 @@ public final class Pkcs11Hsm implements AutoCloseable {
      * the key handles stay valid for token objects. Throws UNAVAILABLE when the token still refuses.
      */
     public synchronized void relogin() {
-        if (!(provider instanceof java.security.AuthProvider auth)) {
-            return;
-        }
         try {
-            auth.login(null, callbacks -> {
-                for (javax.security.auth.callback.Callback cb : callbacks) {
-                    if (cb instanceof javax.security.auth.callback.PasswordCallback pc) {
-                        pc.setPassword(pin);
-                    }
-                }
-            });
+            keyStore.load(null, pin); // logs in again when the token lost the login
+            Key key = keyStore.getKey(config.rootKeyLabel(), null);
+            Key attestation = keyStore.getKey(config.attestationKeyLabel(), null);
+            if (!(key instanceof SecretKey secret) || !(attestation instanceof PrivateKey pk)) {
+                throw new IllegalStateException("root keys are not visible after login");
+            }
+            root = secret; // object handles of private objects do not survive a logout
+            attestationKey = pk;
         } catch (Exception e) {
             throw unavailable("HSM login to token '" + config.tokenLabel() + "' failed", e);
         }

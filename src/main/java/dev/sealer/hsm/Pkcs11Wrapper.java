@@ -20,6 +20,7 @@ final class Pkcs11Wrapper {
 
     static final long CKO_SECRET_KEY = 4L;
     static final long CKA_CLASS = 0x0L;
+    static final long CKA_PRIVATE = 0x2L;
     static final long CKA_LABEL = 0x3L;
     static final long CKA_VALUE = 0x11L;
     static final long CKA_KEY_TYPE = 0x100L;
@@ -109,8 +110,8 @@ final class Pkcs11Wrapper {
             call("C_FindObjectsFinal", new Class<?>[] {long.class}, session);
             List<SecretKeyAttributes> result = new ArrayList<>();
             for (long handle : handles) {
-                Object attrs = java.lang.reflect.Array.newInstance(attrClass, 5);
-                long[] types = {CKA_EXTRACTABLE, CKA_SENSITIVE, CKA_SIGN, CKA_VALUE_LEN, CKA_KEY_TYPE};
+                Object attrs = java.lang.reflect.Array.newInstance(attrClass, 6);
+                long[] types = {CKA_EXTRACTABLE, CKA_SENSITIVE, CKA_SIGN, CKA_VALUE_LEN, CKA_KEY_TYPE, CKA_PRIVATE};
                 for (int i = 0; i < types.length; i++) {
                     java.lang.reflect.Array.set(attrs, i, attrTypeOnly.newInstance(types[i]));
                 }
@@ -118,7 +119,8 @@ final class Pkcs11Wrapper {
                 result.add(new SecretKeyAttributes(
                         bool(java.lang.reflect.Array.get(attrs, 0)), bool(java.lang.reflect.Array.get(attrs, 1)),
                         bool(java.lang.reflect.Array.get(attrs, 2)), longValue(java.lang.reflect.Array.get(attrs, 3)),
-                        longValue(java.lang.reflect.Array.get(attrs, 4)), canReadValue(session, handle, arrayClass)));
+                        longValue(java.lang.reflect.Array.get(attrs, 4)), bool(java.lang.reflect.Array.get(attrs, 5)),
+                        canReadValue(session, handle, arrayClass)));
             }
             return result;
         } catch (ReflectiveOperationException e) {
@@ -164,7 +166,7 @@ final class Pkcs11Wrapper {
     }
 
     record SecretKeyAttributes(boolean extractable, boolean sensitive, boolean sign, long valueLength, long keyType,
-            boolean valueReadable) {
+            boolean isPrivate, boolean valueReadable) {
         String label(long type) {
             return type == CKK_GENERIC_SECRET ? "CKK_GENERIC_SECRET" : "key type 0x" + Long.toHexString(type);
         }

@@ -36,6 +36,7 @@ class Pkcs11HsmTest {
         Pkcs11Wrapper.SecretKeyAttributes root = keys.getFirst();
         assertFalse(root.extractable(), "CKA_EXTRACTABLE must be false");
         assertTrue(root.sensitive(), "CKA_SENSITIVE must be true");
+        assertTrue(root.isPrivate(), "CKA_PRIVATE must be true: no use without login");
         assertFalse(root.valueReadable(), "C_GetAttributeValue(CKA_VALUE) must be refused");
         assertEquals(32, root.valueLength());
         assertEquals(Pkcs11Wrapper.CKK_GENERIC_SECRET, root.keyType());

@@ -41,7 +41,7 @@ public final class TestHsm {
                 TestHsm hsm = new TestHsm(dir);
                 hsm.pkcs11Tool(NO_ROOT, "--delete-object", "--type", "secrkey", "--label", "sealer-root");
                 hsm.pkcs11Tool(EXTRACTABLE, "--keygen", "--key-type", "GENERIC:32", "--label", EXTRACTABLE_ROOT_LABEL,
-                        "--id", "09", "--extractable", "--usage-sign");
+                        "--id", "09", "--extractable", "--private", "--usage-sign");
                 new DevToken(dir, GOOD).activate();
                 System.setProperty("sealer.test.hsm.dir", dir.toString());
                 instance = hsm;
