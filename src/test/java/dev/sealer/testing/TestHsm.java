@@ -19,6 +19,8 @@ public final class TestHsm {
     public static final String NO_ROOT = "sealer-noroot";
     public static final String EXTRACTABLE = "sealer-extract";
     public static final String EXTRACTABLE_ROOT_LABEL = "sealer-root-extractable";
+    /** A root with known bytes imported into the good token, for the HKDF conformance test (test-only secret). */
+    public static final String IMPORTED_ROOT_LABEL = "sealer-root-imported";
 
     private static TestHsm instance;
     private final Path dir;
@@ -40,6 +42,12 @@ public final class TestHsm {
                 DevToken.createIfMissing(dir, EXTRACTABLE);
                 TestHsm hsm = new TestHsm(dir);
                 hsm.pkcs11Tool(NO_ROOT, "--delete-object", "--type", "secrkey", "--label", "sealer-root");
+                byte[] known = new byte[32];
+                new java.security.SecureRandom().nextBytes(known);
+                Path rootFile = dir.resolve("imported-root.bin");
+                Files.write(rootFile, known);
+                new DevToken(dir, GOOD).activate();
+                hsm.importRoot(known);
                 hsm.pkcs11Tool(EXTRACTABLE, "--keygen", "--key-type", "GENERIC:32", "--label", EXTRACTABLE_ROOT_LABEL,
                         "--id", "09", "--extractable", "--private", "--usage-sign");
                 new DevToken(dir, GOOD).activate();
@@ -56,6 +64,15 @@ public final class TestHsm {
         return dir;
     }
 
+    /** The bytes of the imported test root (never a production key: generated per test run). */
+    public byte[] importedRoot() {
+        try {
+            return Files.readAllBytes(dir.resolve("imported-root.bin"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path pinFile(String label) {
         return new DevToken(dir, label).pinFile();
     }
@@ -66,6 +83,31 @@ public final class TestHsm {
 
     public HsmConfig config(String label) {
         return new HsmConfig(DevToken.SOFTHSM_LIBRARY, label, pin(label), "sealer-root", "sealer-attest-ec");
+    }
+
+    /**
+     * Imports known root bytes into the good token as a sensitive, non-extractable, private
+     * generic secret usable for HMAC (pkcs11-tool cannot write generic secrets; SunPKCS11 can).
+     */
+    private void importRoot(byte[] known) {
+        try {
+            Class<?> w = Class.forName("dev.sealer.hsm.Pkcs11Wrapper");
+            var load = w.getDeclaredMethod("load", String.class);
+            load.setAccessible(true);
+            var slots = w.getDeclaredMethod("slotsWithTokenLabel", String.class);
+            slots.setAccessible(true);
+            long slot = ((List<Long>) slots.invoke(load.invoke(null, DevToken.SOFTHSM_LIBRARY), GOOD)).getFirst();
+            java.security.Provider p = java.security.Security.getProvider("SunPKCS11").configure("--name=RootImport\nlibrary="
+                    + DevToken.SOFTHSM_LIBRARY + "\nslot=" + slot + "\nattributes(*, CKO_SECRET_KEY, *) = {\n CKA_SENSITIVE = true\n"
+                    + " CKA_EXTRACTABLE = false\n CKA_PRIVATE = true\n CKA_SIGN = true\n}\n");
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS11", p);
+            ks.load(null, pin(GOOD));
+            // SunPKCS11 stores HMAC keys as CKK_GENERIC_SECRET
+            javax.crypto.SecretKey key = new javax.crypto.spec.SecretKeySpec(known, "HmacSHA256");
+            ks.setEntry(IMPORTED_ROOT_LABEL, new java.security.KeyStore.SecretKeyEntry(key), null);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot import the test root: " + e, e);
+        }
     }
 
     /** Runs pkcs11-tool against a token of this store (the PIN goes through a file-backed argument, never a log). */

@@ -27,6 +27,28 @@ public record SuiteCertificate(String suiteId, SignatureAlgorithm pqAlgorithm, b
         }
         ed25519PublicKey = ed25519PublicKey.clone();
         pqPublicKey = pqPublicKey.clone();
+        rootEcdsaSignature = rootEcdsaSignature == null ? null : rootEcdsaSignature.clone();
+        rootMlDsaSignature = rootMlDsaSignature == null ? null : rootMlDsaSignature.clone();
+    }
+
+    @Override
+    public byte[] ed25519PublicKey() {
+        return ed25519PublicKey.clone();
+    }
+
+    @Override
+    public byte[] pqPublicKey() {
+        return pqPublicKey.clone();
+    }
+
+    @Override
+    public byte[] rootEcdsaSignature() {
+        return rootEcdsaSignature == null ? null : rootEcdsaSignature.clone();
+    }
+
+    @Override
+    public byte[] rootMlDsaSignature() {
+        return rootMlDsaSignature == null ? null : rootMlDsaSignature.clone();
     }
 
     /** Certifies a suite's public keys with the root signer. */
