@@ -51,6 +51,7 @@ final class ProtoMapper {
                 .setSuiteId(v.stored().suiteId())
                 .setReceiptJson(ByteString.copyFrom(v.stored().receipt()))
                 .setRequestId(v.stored().requestId())
+                .setLeafIndex(v.stored().leafIndex())
                 .setCommittedAt(timestamp(v.stored().committedAt()));
         if (v.stored().sigEd25519() != null) {
             b.setEd25519Signature(ByteString.copyFrom(v.stored().sigEd25519()));
@@ -58,6 +59,13 @@ final class ProtoMapper {
         if (v.stored().sigMlDsa() != null) {
             b.setMlDsaSignature(ByteString.copyFrom(v.stored().sigMlDsa()));
         }
+        return b.build();
+    }
+
+    static dev.sealer.grpc.v1.Anchor anchor(dev.sealer.core.log.Anchor a) {
+        dev.sealer.grpc.v1.Anchor.Builder b = dev.sealer.grpc.v1.Anchor.newBuilder().setLeafIndex(a.leafIndex()).setTreeSize(a.treeSize())
+                .setCheckpoint(a.checkpointNote()).setCheckpointSuiteId(a.checkpointSuiteId());
+        a.inclusionProof().forEach(h -> b.addInclusionProof(ByteString.copyFrom(h)));
         return b.build();
     }
 

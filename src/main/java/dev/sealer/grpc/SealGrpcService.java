@@ -106,11 +106,18 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
             Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
             Receipt receipt;
             DualSignature signature;
+            dev.sealer.core.log.Anchor anchor = null;
             switch (request.getTargetCase()) {
                 case SEAL_ID -> {
                     SealView view = sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT));
                     receipt = view.receipt();
                     signature = view.signature();
+                    if (!view.signed()) {
+                        anchor = sealing.anchorOf(view.stored()).orElse(null);
+                        if (anchor == null) {
+                            return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
+                        }
+                    }
                 }
                 case SEAL -> {
                     SealRecord seal = request.getSeal();
@@ -123,10 +130,16 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                     }
                     signature = new DualSignature(seal.getEd25519Signature().isEmpty() ? null : seal.getEd25519Signature().toByteArray(),
                             seal.getMlDsaSignature().isEmpty() ? null : seal.getMlDsaSignature().toByteArray());
+                    if (signature.ed25519() == null && signature.mlDsa() == null) {
+                        anchor = sealing.anchorOf(sealing.get(receipt.sealId()).stored()).orElse(null);
+                        if (anchor == null) {
+                            return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
+                        }
+                    }
                 }
                 default -> throw new SealerException(Reason.INVALID_ARGUMENT, "set either seal or seal_id");
             }
-            Verdict verdict = sealing.verify(receipt, signature, artifact);
+            Verdict verdict = sealing.verify(receipt, signature, anchor, artifact);
             VerifyResponse.Builder b = VerifyResponse.newBuilder()
                     .setVerdict(verdict.valid() ? dev.sealer.grpc.v1.Verdict.VALID : dev.sealer.grpc.v1.Verdict.INVALID)
                     .setDetail(verdict.detail())
@@ -175,6 +188,11 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
         });
     }
 
+    private static VerifyResponse invalid(Receipt receipt, Reason reason, String detail) {
+        return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID).setReason(reason.name()).setDetail(detail)
+                .setSealId(receipt.sealId().toString()).setSuiteId(receipt.suiteId()).build();
+    }
+
     private static SealCommand command(SealRequest r) {
         return command(r, CallerIdentity.current());
     }
@@ -183,12 +201,22 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
         if (!r.hasDigest()) {
             throw new SealerException(Reason.INVALID_DIGEST, "digest is required");
         }
+        SealingService.Mode mode = switch (r.getMode()) {
+            case SEAL_MODE_UNSPECIFIED, SIGNED -> SealingService.Mode.SIGNED;
+            case ANCHORED -> SealingService.Mode.ANCHORED;
+            case UNRECOGNIZED -> throw new SealerException(Reason.INVALID_ARGUMENT, "mode must be SIGNED or ANCHORED");
+        };
         return new SealCommand(r.getRequestId(), ProtoMapper.digest(r.getDigest()), r.getSubject(), ProtoMapper.stage(r.getStage()),
-                r.getLabelsMap(), r.getParentSealIdsList(), caller);
+                r.getLabelsMap(), r.getParentSealIdsList(), caller, mode);
     }
 
     private static SealResponse response(SealView view) {
-        return SealResponse.newBuilder().setSeal(ProtoMapper.record(view)).setSealBundleJson(view.bundleJson()).setReplayed(view.replayed()).build();
+        SealResponse.Builder b = SealResponse.newBuilder().setSeal(ProtoMapper.record(view)).setSealBundleJson(view.bundleJson())
+                .setReplayed(view.replayed());
+        if (view.anchor() != null) {
+            b.setAnchor(ProtoMapper.anchor(view.anchor()));
+        }
+        return b.build();
     }
 
     static <T> void unary(StreamObserver<T> observer, Supplier<T> body) {

@@ -46,6 +46,10 @@ public final class CommitQueue implements AutoCloseable {
     /** Called inside each batch transaction after the receipts are inserted (the transparency log hooks in here). */
     public interface BatchListener {
         void inserted(Connection c, List<StoredSeal> rows) throws SQLException;
+
+        /** After the transaction committed: {@code nextLeafIndex} is the tree size now. */
+        default void committed(long nextLeafIndex) {
+        }
     }
 
     private final DataSource dataSource;
@@ -147,6 +151,9 @@ public final class CommitQueue implements AutoCloseable {
                     }
                 }
                 c.commit();
+                if (listener != null && !rows.isEmpty()) {
+                    listener.committed(next);
+                }
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 throw e;

@@ -2,7 +2,9 @@ package dev.sealer.app.seal;
 
 import dev.sealer.app.HsmConnection;
 import dev.sealer.app.suite.SuiteRegistry;
+import dev.sealer.app.log.TransparencyLog;
 import dev.sealer.core.error.Reason;
+import dev.sealer.core.log.Anchor;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.seal.Digest;
 import dev.sealer.core.seal.Receipt;
@@ -47,21 +49,38 @@ public class SealingService {
     HsmConnection hsm;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    TransparencyLog log;
     @ConfigProperty(name = "sealer.commit.max-batch", defaultValue = "256")
     int maxBatch;
 
     private final Clock clock = Clock.systemUTC();
     private CommitQueue queue;
 
+    /** SIGNED: the receipt is dual-signed on its own. ANCHORED: no per-seal signature; answered once a checkpoint covers it. */
+    public enum Mode { SIGNED, ANCHORED }
+
     /** A validated seal request. */
     public record SealCommand(String requestId, Digest digest, String subject, Stage stage, Map<String, String> labels, List<String> parents,
-            String signer) {
+            String signer, Mode mode) {
+        public SealCommand(String requestId, Digest digest, String subject, Stage stage, Map<String, String> labels, List<String> parents,
+                String signer) {
+            this(requestId, digest, subject, stage, labels, parents, signer, Mode.SIGNED);
+        }
     }
 
-    /** A stored seal as callers see it. */
-    public record SealView(StoredSeal stored, Receipt receipt, DualSignature signature, boolean replayed) {
+    /** A stored seal as callers see it, with its log anchor when one was asked for. */
+    public record SealView(StoredSeal stored, Receipt receipt, DualSignature signature, boolean replayed, Anchor anchor) {
+        public SealView withAnchor(Anchor a) {
+            return new SealView(stored, receipt, signature, replayed, a);
+        }
+
+        public boolean signed() {
+            return stored.sigEd25519() != null && stored.sigMlDsa() != null;
+        }
+
         public String bundleJson() {
-            return new SealBundle(receipt, signature).toJson();
+            return new SealBundle(receipt, signature, anchor).toJson();
         }
     }
 
@@ -70,7 +89,7 @@ public class SealingService {
 
     @PostConstruct
     void start() {
-        queue = new CommitQueue(dataSource, maxBatch, null);
+        queue = new CommitQueue(dataSource, maxBatch, log);
     }
 
     @PreDestroy
@@ -88,8 +107,27 @@ public class SealingService {
         Receipt receipt = new Receipt(UUID.randomUUID(), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
                 parents, state.activeCertificate().suiteId(), clock.instant(), cmd.signer());
         byte[] canonical = receipt.canonicalBytes();
-        DualSignature sig = state.activeKeys().sign(SignedMessage.receipt(canonical));
-        return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApply(o -> view(o.seal(), o.replayed()));
+        if (cmd.mode() == Mode.SIGNED) {
+            DualSignature sig = state.activeKeys().sign(SignedMessage.receipt(canonical));
+            return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApply(o -> view(o.seal(), o.replayed()));
+        }
+        // ANCHORED: one dual signature per checkpoint instead of one per seal
+        return queue.submit(receipt, canonical, null, null).thenCompose(o -> {
+            SealView v = view(o.seal(), o.replayed());
+            return log.awaitAnchor(o.seal().leafIndex()).thenApply(v::withAnchor);
+        });
+    }
+
+    /** The log anchor of a stored seal at the latest checkpoint, if a checkpoint covers it yet. */
+    public Optional<Anchor> anchorOf(StoredSeal stored) {
+        try {
+            return Optional.of(log.inclusion(stored.leafIndex(), 0));
+        } catch (SealerException notYet) {
+            if (notYet.reason() == Reason.INVALID_ARGUMENT) {
+                return Optional.empty();
+            }
+            throw notYet;
+        }
     }
 
     public SealView get(UUID sealId) {
@@ -129,11 +167,11 @@ public class SealingService {
     }
 
     /** Verifies a seal against the artifact digest with the same verifier the offline command uses. */
-    public Verdict verify(Receipt receipt, DualSignature signature, Optional<Digest> artifact) {
-        return suites.state().verifier().verify(receipt, signature, artifact);
+    public Verdict verify(Receipt receipt, DualSignature signature, Anchor anchor, Optional<Digest> artifact) {
+        return suites.state().verifier().verify(receipt, signature, anchor, artifact);
     }
 
     private static SealView view(StoredSeal s, boolean replayed) {
-        return new SealView(s, Receipt.parse(s.receipt()), new DualSignature(s.sigEd25519(), s.sigMlDsa()), replayed);
+        return new SealView(s, Receipt.parse(s.receipt()), new DualSignature(s.sigEd25519(), s.sigMlDsa()), replayed, null);
     }
 }

@@ -4,6 +4,7 @@ import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.json.CanonicalJson;
 import dev.sealer.core.json.Json;
+import dev.sealer.core.log.Anchor;
 import dev.sealer.core.suite.DualSignature;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -11,10 +12,15 @@ import java.util.Map;
 
 /**
  * A self-contained seal as JSON, for the offline verifier: the receipt (as a JSON object whose
- * canonical form is the signed bytes) and the suite's two signatures.
+ * canonical form is the signed bytes), the suite's two signatures (SIGNED mode) and/or the
+ * log anchor: inclusion proof plus the dual-signed checkpoint covering it (ANCHORED mode).
  */
-public record SealBundle(Receipt receipt, DualSignature signature) {
+public record SealBundle(Receipt receipt, DualSignature signature, Anchor anchor) {
     public static final String FORMAT = "sealer-seal-bundle/v1";
+
+    public SealBundle(Receipt receipt, DualSignature signature) {
+        this(receipt, signature, null);
+    }
 
     public Map<String, Object> toJsonValue() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -28,6 +34,15 @@ public record SealBundle(Receipt receipt, DualSignature signature) {
             sigs.put("ml-dsa", Base64.getEncoder().encodeToString(signature.mlDsa()));
         }
         m.put("signatures", sigs);
+        if (anchor != null) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("leaf_index", anchor.leafIndex());
+            a.put("tree_size", anchor.treeSize());
+            a.put("inclusion_proof", anchor.inclusionProof().stream().map(h -> Base64.getEncoder().encodeToString(h)).toList());
+            a.put("checkpoint", anchor.checkpointNote());
+            a.put("checkpoint_suite_id", anchor.checkpointSuiteId());
+            m.put("anchor", a);
+        }
         return m;
     }
 
@@ -47,7 +62,15 @@ public record SealBundle(Receipt receipt, DualSignature signature) {
             Base64.Decoder b64 = Base64.getDecoder();
             byte[] ed = Json.optString(sigs, "ed25519").map(b64::decode).orElse(null);
             byte[] pq = Json.optString(sigs, "ml-dsa").map(b64::decode).orElse(null);
-            return new SealBundle(receipt, new DualSignature(ed, pq));
+            Anchor anchor = null;
+            var a = Json.optObject(m, "anchor");
+            if (a.isPresent()) {
+                var am = a.get();
+                anchor = new Anchor(Json.integer(am, "leaf_index"), Json.integer(am, "tree_size"),
+                        Json.array(am, "inclusion_proof").stream().map(o -> b64.decode(String.valueOf(o))).toList(),
+                        Json.string(am, "checkpoint"), Json.string(am, "checkpoint_suite_id"));
+            }
+            return new SealBundle(receipt, new DualSignature(ed, pq), anchor);
         } catch (SealerException e) {
             throw e.reason() == Reason.MALFORMED_BUNDLE ? e : new SealerException(Reason.MALFORMED_BUNDLE, e.getMessage(), e);
         } catch (IllegalArgumentException e) {

@@ -1,6 +1,13 @@
 package dev.sealer.core.verify;
 
 import dev.sealer.core.error.Reason;
+import dev.sealer.core.log.Anchor;
+import dev.sealer.core.log.Checkpoint;
+import dev.sealer.core.log.CheckpointKeys;
+import dev.sealer.core.log.SignedNote;
+import dev.sealer.core.merkle.MerkleProofException;
+import dev.sealer.core.merkle.MerkleVerifier;
+import dev.sealer.core.merkle.Rfc6962;
 import dev.sealer.core.seal.Digest;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealBundle;
@@ -34,10 +41,19 @@ public final class SealVerifier {
     }
 
     public Verdict verify(SealBundle bundle, Optional<Digest> artifact) {
-        return verify(bundle.receipt(), bundle.signature(), artifact);
+        return verify(bundle.receipt(), bundle.signature(), bundle.anchor(), artifact);
     }
 
     public Verdict verify(Receipt receipt, DualSignature signature, Optional<Digest> artifact) {
+        return verify(receipt, signature, null, artifact);
+    }
+
+    /**
+     * A seal is valid when its receipt carries both suite signatures, or when it carries none
+     * and is anchored: its leaf is included in a checkpoint dual-signed by a certified suite.
+     * When both are present, both must hold.
+     */
+    public Verdict verify(Receipt receipt, DualSignature signature, Anchor anchor, Optional<Digest> artifact) {
         Optional<SuiteCertificate> found = trust.suite(receipt.suiteId());
         if (found.isEmpty()) {
             return Verdict.invalid(Reason.UNKNOWN_SUITE, "suite " + receipt.suiteId() + " is not in the trust bundle");
@@ -46,11 +62,20 @@ public final class SealVerifier {
         if (!certified.computeIfAbsent(suite.suiteId(), id -> suite.isCertifiedBy(trust.root()))) {
             return Verdict.invalid(Reason.SIGNATURE_INVALID, "suite certificate of " + suite.suiteId() + " is not signed by the pinned root keys");
         }
-        if (signature == null || signature.ed25519() == null || signature.mlDsa() == null) {
-            return Verdict.invalid(Reason.SIGNATURE_INVALID, "a seal needs both the ed25519 and the " + suite.pqAlgorithm().id() + " signature");
+        boolean unsigned = signature == null || (signature.ed25519() == null && signature.mlDsa() == null);
+        if (!(unsigned && anchor != null)) {
+            if (signature == null || signature.ed25519() == null || signature.mlDsa() == null) {
+                return Verdict.invalid(Reason.SIGNATURE_INVALID, "a seal needs both the ed25519 and the " + suite.pqAlgorithm().id() + " signature");
+            }
+            if (!suite.verifies(SignedMessage.receipt(receipt.canonicalBytes()), signature)) {
+                return Verdict.invalid(Reason.SIGNATURE_INVALID, "receipt signatures do not verify under suite " + suite.suiteId());
+            }
         }
-        if (!suite.verifies(SignedMessage.receipt(receipt.canonicalBytes()), signature)) {
-            return Verdict.invalid(Reason.SIGNATURE_INVALID, "receipt signatures do not verify under suite " + suite.suiteId());
+        if (anchor != null) {
+            Verdict anchored = verifyAnchor(receipt, anchor);
+            if (!anchored.valid()) {
+                return anchored;
+            }
         }
         if (receipt.committedAt().isBefore(suite.signFrom()) || !receipt.committedAt().isBefore(suite.signUntil())) {
             return Verdict.invalid(Reason.OUTSIDE_VALIDITY, "committed_at " + Receipt.formatTime(receipt.committedAt())
@@ -60,6 +85,35 @@ public final class SealVerifier {
             return Verdict.invalid(Reason.ANCHOR_MISMATCH, "the artifact digest " + artifact.get() + " is not the sealed digest");
         }
         return Verdict.valid("seal " + receipt.sealId() + " is valid under suite " + suite.suiteId()
+                + (anchor != null ? ", included in checkpoint " + anchor.treeSize() + " signed by " + anchor.checkpointSuiteId() : "")
                 + (artifact.isPresent() ? " and matches the artifact" : " (artifact not checked)"));
+    }
+
+    /** The leaf hash of the receipt is included, by the proof, in the root of a checkpoint signed by a certified suite. */
+    public Verdict verifyAnchor(Receipt receipt, Anchor anchor) {
+        Optional<SuiteCertificate> signer = trust.suite(anchor.checkpointSuiteId());
+        if (signer.isEmpty()) {
+            return Verdict.invalid(Reason.UNKNOWN_SUITE, "checkpoint signer " + anchor.checkpointSuiteId() + " is not in the trust bundle");
+        }
+        SuiteCertificate s = signer.get();
+        if (!certified.computeIfAbsent(s.suiteId(), id -> s.isCertifiedBy(trust.root()))) {
+            return Verdict.invalid(Reason.SIGNATURE_INVALID, "suite certificate of " + s.suiteId() + " is not signed by the pinned root keys");
+        }
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Checkpoint.parse(SignedNote.open(anchor.checkpointNote(), CheckpointKeys.verifiers(s)));
+        } catch (RuntimeException e) {
+            return Verdict.invalid(Reason.SIGNATURE_INVALID, "checkpoint is not dual-signed by suite " + s.suiteId() + ": " + e.getMessage());
+        }
+        if (checkpoint.size() != anchor.treeSize()) {
+            return Verdict.invalid(Reason.MERKLE_PROOF_INVALID, "checkpoint size " + checkpoint.size() + " is not the anchor's tree size " + anchor.treeSize());
+        }
+        try {
+            MerkleVerifier.verifyInclusion(anchor.leafIndex(), anchor.treeSize(), Rfc6962.leafHash(receipt.canonicalBytes()),
+                    anchor.inclusionProof(), checkpoint.rootHash());
+        } catch (MerkleProofException | IllegalArgumentException e) {
+            return Verdict.invalid(Reason.MERKLE_PROOF_INVALID, "receipt is not included in checkpoint " + anchor.treeSize() + ": " + e.getMessage());
+        }
+        return Verdict.valid("included in checkpoint " + anchor.treeSize());
     }
 }

@@ -1,0 +1,293 @@
+package dev.sealer.app.log;
+
+import dev.sealer.app.seal.CommitQueue;
+import dev.sealer.app.suite.SuiteRegistry;
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
+import dev.sealer.core.log.Anchor;
+import dev.sealer.core.log.Checkpoint;
+import dev.sealer.core.log.CheckpointKeys;
+import dev.sealer.core.log.SignedNote;
+import dev.sealer.core.merkle.NodeHash;
+import dev.sealer.core.merkle.NodeId;
+import dev.sealer.core.merkle.ProofPlan;
+import dev.sealer.core.merkle.Rfc6962;
+import dev.sealer.core.merkle.TreeAppender;
+import dev.sealer.store.LogStore;
+import dev.sealer.store.LogStore.StoredCheckpoint;
+import dev.sealer.store.ReceiptStore;
+import dev.sealer.store.ReceiptStore.StoredSeal;
+import dev.sealer.store.StoreException;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Where a proof is built. The Merkle log of every receipt (RFC 9162 hashing): nodes are written
+ * in the same transaction as the receipts they cover, so the log and the receipts never
+ * disagree and never fork. A checkpointer thread signs C2SP checkpoints with the active suite
+ * on a cadence (max delay, max entries; much sooner when ANCHORED seals are waiting), kept
+ * forever. Proofs for any checkpointed size are served by fetching stored nodes.
+ */
+@Singleton
+@Startup(30)
+public class TransparencyLog implements CommitQueue.BatchListener {
+    private static final Logger LOG = Logger.getLogger(TransparencyLog.class);
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    SuiteRegistry suites;
+    @ConfigProperty(name = "sealer.authority", defaultValue = "sealer")
+    String authority;
+    @ConfigProperty(name = "sealer.log.checkpoint-max-delay", defaultValue = "1S")
+    Duration maxDelay;
+    @ConfigProperty(name = "sealer.log.anchored-max-delay", defaultValue = "PT0.02S")
+    Duration anchoredMaxDelay;
+    @ConfigProperty(name = "sealer.log.checkpoint-max-entries", defaultValue = "8192")
+    long maxEntries;
+
+    private final Clock clock = Clock.systemUTC();
+    private TreeAppender appender; // commit writer thread only
+    private volatile long committedSize;
+    private volatile long checkpointSize;
+    private volatile long lastIssueNanos = System.nanoTime();
+    private final ConcurrentSkipListMap<Long, List<CompletableFuture<Anchor>>> waiters = new ConcurrentSkipListMap<>();
+    private volatile long oldestWaiterNanos = Long.MAX_VALUE;
+    private volatile boolean running = true;
+    private Thread checkpointer;
+
+    @PostConstruct
+    void start() {
+        try (Connection c = dataSource.getConnection()) {
+            committedSize = ReceiptStore.nextLeafIndex(c);
+            checkpointSize = LogStore.latestCheckpoint(c).map(StoredCheckpoint::treeSize).orElse(0L);
+        } catch (SQLException e) {
+            throw StoreException.from(e, "reading the transparency log");
+        }
+        if (committedSize > checkpointSize) {
+            LOG.infof("%d receipt(s) committed but not yet in a checkpoint: anchoring them now", committedSize - checkpointSize);
+            issueCheckpoint();
+        }
+        checkpointer = Thread.ofPlatform().name("log-checkpointer").daemon().start(this::run);
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        try {
+            checkpointer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- appending: called by the commit writer inside each batch transaction ----
+
+    @Override
+    public void inserted(Connection c, List<StoredSeal> rows) throws SQLException {
+        long first = rows.getFirst().leafIndex();
+        if (appender == null || appender.size() != first) {
+            appender = TreeAppender.restore(first, LogStore.nodes(c, TreeAppender.compactRange(first)));
+        }
+        List<NodeHash> nodes = new ArrayList<>(rows.size() * 2);
+        for (StoredSeal row : rows) {
+            nodes.addAll(appender.append(Rfc6962.leafHash(row.receipt())));
+        }
+        LogStore.insertNodes(c, nodes);
+    }
+
+    @Override
+    public void committed(long nextLeafIndex) {
+        committedSize = Math.max(committedSize, nextLeafIndex);
+    }
+
+    // ---- checkpoints ----
+
+    private void run() {
+        while (running) {
+            try {
+                Thread.sleep(5);
+                long now = System.nanoTime();
+                long pending = committedSize - checkpointSize;
+                boolean due = pending > 0 && (pending >= maxEntries
+                        || now - oldestWaiterNanos >= anchoredMaxDelay.toNanos()
+                        || now - lastIssueNanos >= maxDelay.toNanos());
+                if (due) {
+                    issueCheckpoint();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("checkpoint not issued: %s", e.getMessage());
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Signs a checkpoint over everything committed, if anything is new; then answers the waiting ANCHORED seals. */
+    public synchronized Optional<StoredCheckpoint> issueCheckpoint() {
+        StoredCheckpoint cp;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                ReceiptStore.lockLog(c);
+                long size = ReceiptStore.nextLeafIndex(c);
+                Optional<StoredCheckpoint> last = LogStore.latestCheckpoint(c);
+                if (size == 0 || (last.isPresent() && last.get().treeSize() >= size)) {
+                    c.rollback();
+                    last.ifPresent(l -> checkpointSize = l.treeSize());
+                    lastIssueNanos = System.nanoTime();
+                    return last;
+                }
+                byte[] root = TreeAppender.restore(size, LogStore.nodes(c, TreeAppender.compactRange(size))).root();
+                SuiteRegistry.State state = suites.state();
+                String note = SignedNote.sign(Checkpoint.of(origin(), size, root).body(), CheckpointKeys.signers(state.activeKeys()));
+                cp = new StoredCheckpoint(size, root, clock.instant(), state.activeCertificate().suiteId(), note);
+                LogStore.insertCheckpoint(c, cp);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            checkpointSize = cp.treeSize();
+            committedSize = Math.max(committedSize, cp.treeSize());
+            lastIssueNanos = System.nanoTime();
+            answerWaiters(c, cp);
+            return Optional.of(cp);
+        } catch (SQLException e) {
+            throw StoreException.from(e, "issuing a checkpoint");
+        }
+    }
+
+    public String origin() {
+        return authority + "/log";
+    }
+
+    /** Completes with the anchor of {@code leafIndex} as soon as a checkpoint covers it. */
+    public CompletableFuture<Anchor> awaitAnchor(long leafIndex) {
+        CompletableFuture<Anchor> f = new CompletableFuture<>();
+        waiters.computeIfAbsent(leafIndex, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
+        if (oldestWaiterNanos == Long.MAX_VALUE) {
+            oldestWaiterNanos = System.nanoTime();
+        }
+        if (leafIndex < checkpointSize) { // a checkpoint may have been issued before we registered
+            synchronized (this) {
+                try (Connection c = dataSource.getConnection()) {
+                    LogStore.latestCheckpoint(c).ifPresent(cp -> answerWaiters(c, cp));
+                } catch (SQLException e) {
+                    f.completeExceptionally(StoreException.from(e, "reading the latest checkpoint"));
+                }
+            }
+        }
+        return f;
+    }
+
+    private void answerWaiters(Connection c, StoredCheckpoint cp) {
+        Map<Long, List<CompletableFuture<Anchor>>> due = waiters.headMap(cp.treeSize());
+        if (due.isEmpty()) {
+            return;
+        }
+        List<Long> leaves = new ArrayList<>(due.keySet());
+        try {
+            Map<Long, List<byte[]>> proofs = inclusionProofs(c, leaves, cp.treeSize());
+            for (Long leaf : leaves) {
+                Anchor anchor = new Anchor(leaf, cp.treeSize(), proofs.get(leaf), cp.note(), cp.suiteId());
+                List<CompletableFuture<Anchor>> fs = waiters.remove(leaf);
+                if (fs != null) {
+                    fs.forEach(f -> f.complete(anchor));
+                }
+            }
+        } catch (SQLException e) {
+            SealerException failure = StoreException.from(e, "building inclusion proofs");
+            for (Long leaf : leaves) {
+                List<CompletableFuture<Anchor>> fs = waiters.remove(leaf);
+                if (fs != null) {
+                    fs.forEach(f -> f.completeExceptionally(failure));
+                }
+            }
+        }
+        oldestWaiterNanos = waiters.isEmpty() ? Long.MAX_VALUE : System.nanoTime();
+    }
+
+    /** Inclusion proofs for many leaves at one size, with one node query. */
+    private static Map<Long, List<byte[]>> inclusionProofs(Connection c, List<Long> leaves, long size) throws SQLException {
+        Map<Long, ProofPlan> plans = new java.util.HashMap<>();
+        LinkedHashSet<NodeId> all = new LinkedHashSet<>();
+        for (long leaf : leaves) {
+            ProofPlan plan = ProofPlan.inclusion(leaf, size);
+            plans.put(leaf, plan);
+            all.addAll(plan.nodeIds());
+        }
+        List<NodeId> ids = new ArrayList<>(all);
+        List<byte[]> hashes = LogStore.nodes(c, ids);
+        Map<NodeId, byte[]> byId = new java.util.HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            byId.put(ids.get(i), hashes.get(i));
+        }
+        Map<Long, List<byte[]>> result = new java.util.HashMap<>();
+        for (var e : plans.entrySet()) {
+            result.put(e.getKey(), e.getValue().rehash(e.getValue().nodeIds().stream().map(byId::get).toList()));
+        }
+        return result;
+    }
+
+    // ---- queries ----
+
+    public StoredCheckpoint checkpoint(long size) {
+        try (Connection c = dataSource.getConnection()) {
+            Optional<StoredCheckpoint> cp = size == 0 ? LogStore.latestCheckpoint(c) : LogStore.checkpointAt(c, size);
+            return cp.orElseThrow(() -> new SealerException(Reason.INVALID_ARGUMENT,
+                    size == 0 ? "no checkpoint has been issued yet" : "no checkpoint was issued at tree size " + size));
+        } catch (SQLException e) {
+            throw StoreException.from(e, "reading checkpoints");
+        }
+    }
+
+    public Anchor inclusion(long leafIndex, long size) {
+        StoredCheckpoint cp = checkpoint(size);
+        if (leafIndex < 0 || leafIndex >= cp.treeSize()) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, "leaf " + leafIndex + " is not in the tree of size " + cp.treeSize());
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return new Anchor(leafIndex, cp.treeSize(), inclusionProofs(c, List.of(leafIndex), cp.treeSize()).get(leafIndex), cp.note(), cp.suiteId());
+        } catch (SQLException e) {
+            throw StoreException.from(e, "building an inclusion proof");
+        }
+    }
+
+    public List<byte[]> consistency(long from, long to) {
+        StoredCheckpoint target = checkpoint(to);
+        if (from < 1 || from > target.treeSize()) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, "from_size must be 1.." + target.treeSize());
+        }
+        ProofPlan plan = ProofPlan.consistency(from, target.treeSize());
+        try (Connection c = dataSource.getConnection()) {
+            return plan.rehash(LogStore.nodes(c, plan.nodeIds()));
+        } catch (SQLException e) {
+            throw StoreException.from(e, "building a consistency proof");
+        }
+    }
+}
