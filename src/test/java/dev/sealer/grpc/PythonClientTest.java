@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -31,7 +32,9 @@ import picocli.CommandLine;
 class PythonClientTest {
     private static final Path CLIENT = Path.of("clients/python/sealer_client.py").toAbsolutePath();
     private static final String PYTHON = "/usr/bin/python3";
-    private static final String TARGET = "localhost:9001";
+    /** The test gRPC port (9001 unless quarkus.grpc.server.test-port says otherwise), plaintext. */
+    private static final String TARGET = "localhost:"
+            + ConfigProvider.getConfig().getOptionalValue("quarkus.grpc.server.test-port", Integer.class).orElse(9001);
     private static final Pattern SEAL_ID = Pattern.compile("seal=([0-9a-f-]{36})");
 
     record Run(int exit, String stdout, String stderr) {
