@@ -3,10 +3,12 @@ package dev.sealer.grpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealer.app.suite.SuiteRegistry;
 import dev.sealer.cli.SealerCli;
 import dev.sealer.testing.SealerTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -36,6 +39,9 @@ class PythonClientTest {
     private static final String TARGET = "localhost:"
             + ConfigProvider.getConfig().getOptionalValue("quarkus.grpc.server.test-port", Integer.class).orElse(9001);
     private static final Pattern SEAL_ID = Pattern.compile("seal=([0-9a-f-]{36})");
+
+    @Inject
+    SuiteRegistry suites;
 
     record Run(int exit, String stdout, String stderr) {
         String describe() {
@@ -62,6 +68,20 @@ class PythonClientTest {
         Files.delete(out);
         Files.delete(err);
         return run;
+    }
+
+    /**
+     * The gRPC test port is fixed, so a test JVM of another checkout on this machine can hold it;
+     * Quarkus then only logs "Port already bound" and the client talks to that other service.
+     * Said plainly here instead of failing later with that service's errors.
+     */
+    @BeforeEach
+    void theServiceOnTheTestPortIsThisJvms(@TempDir Path dir) throws Exception {
+        Run probe = client(dir, "trust-bundle", "--out", "trust.json", "--target", TARGET);
+        String ownSuite = suites.state().activeCertificate().suiteId();
+        assertTrue(probe.exit() == 0 && Files.readString(dir.resolve("trust.json")).contains("\"" + ownSuite + "\""),
+                "the service on " + TARGET + " is not this test's (suite " + ownSuite + " not in its trust bundle): "
+                        + "is another test run holding the gRPC test port?\n" + probe.describe());
     }
 
     private static String sealId(Run run) {
