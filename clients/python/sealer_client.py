@@ -1,0 +1,459 @@
+#!/usr/bin/python3
+"""Sealer client: seal a file or a model directory, verify it, fetch the trust bundle.
+
+A small command line and importable module over Sealer's gRPC contract (proto/sealer/v1). It
+needs only Debian 12 packages: python3-grpcio, python3-protobuf, protobuf-compiler,
+protobuf-compiler-grpc and libprotobuf-dev. Run it with /usr/bin/python3.
+
+What gets sealed
+  * a file: the SHA-256 of its bytes (read in 1 MiB chunks);
+  * a directory (e.g. a model): the SHA-256 of its *manifest*, a canonical JSON document
+    (sorted keys, no whitespace, ASCII only) listing every regular file below it, sorted by
+    relative path ('/' separators), with its SHA-256 and size:
+
+      {"files":[{"path":"config.json","sha256":"<hex>","size":12},...],"format":"sealer-manifest/v1"}
+
+    Symbolic links, special files and non-UTF-8 names are refused; empty directories are not
+    recorded. `seal` writes the manifest next to the seal bundle (NAME.manifest.json), so
+    `verify` can say which files changed, and the offline verifier can check the seal with
+    `sealer cli verify --seal NAME.seal.json --trust-bundle T --file NAME.manifest.json`.
+
+As a module:
+
+    import sealer_client as sc
+    digest, manifest = sc.digest_path("model/")
+    with sc.Client("localhost:9000") as client:
+        resp = client.seal(sc.default_request_id("model/", digest), digest, "model", stage="training")
+        print(resp.seal.seal_id, client.verify(resp.seal.seal_id, digest).verdict)
+
+Errors of the service raise SealerError (grpc status code, google.rpc.ErrorInfo reason, message).
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import stat
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_TARGET = "localhost:9000"
+MANIFEST_FORMAT = "sealer-manifest/v1"
+CHUNK = 1 << 20
+
+# Exit codes (also in --help).
+EXIT_OK = 0            # sealed / VALID / written
+EXIT_ERROR = 1         # usage, I/O, connection or RPC error
+EXIT_INVALID = 2       # verify: the seal does not hold for this artifact
+EXIT_REJECTED = 3      # the service rejected the request as malformed (INVALID_ARGUMENT)
+
+EXIT_CODES_HELP = """exit codes:
+  0  success (seal written, VALID, trust bundle written)
+  1  usage error, unreadable file, connection failure or any other RPC error
+  2  verify: INVALID (the reason and detail are printed)
+  3  the service rejected the request as malformed (gRPC INVALID_ARGUMENT,
+     e.g. INVALID_LABELS, INVALID_SUBJECT, UNKNOWN_PARENT)
+
+RPC errors print: error: <STATUS_CODE> <REASON>: <message>
+(REASON is the google.rpc.ErrorInfo reason; it is left out when the status has none,
+e.g. when the service cannot be reached)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Generated stubs
+# --------------------------------------------------------------------------------------------
+
+def _stubs_stale():
+    """True when the generated stubs are missing or older than the .proto files or generate.sh."""
+    out = os.path.join(HERE, "sealer", "v1")
+    generated = [os.path.join(out, n) for n in
+                 ("seal_pb2.py", "seal_pb2_grpc.py", "key_pb2.py", "key_pb2_grpc.py", "rpc_status_pb2.py")]
+    if not all(os.path.exists(p) for p in generated):
+        return True
+    proto_dir = os.environ.get("PROTO_DIR", os.path.join(HERE, "..", "..", "proto"))
+    sources = [os.path.join(HERE, "rpc_status.proto"), os.path.join(HERE, "generate.sh")]
+    sv1 = os.path.join(proto_dir, "sealer", "v1")
+    if os.path.isdir(sv1):
+        sources += [os.path.join(sv1, n) for n in os.listdir(sv1) if n.endswith(".proto")]
+    oldest = min(os.path.getmtime(p) for p in generated)
+    return any(os.path.getmtime(p) > oldest for p in sources if os.path.exists(p))
+
+
+def _load_stubs():
+    if _stubs_stale():
+        r = subprocess.run(["sh", os.path.join(HERE, "generate.sh")], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("cannot generate the gRPC stubs (clients/python/generate.sh):\n" + r.stderr + r.stdout)
+    if HERE not in sys.path:
+        sys.path.insert(0, HERE)
+    from sealer.v1 import key_pb2, key_pb2_grpc, rpc_status_pb2, seal_pb2, seal_pb2_grpc
+    return seal_pb2, seal_pb2_grpc, key_pb2, key_pb2_grpc, rpc_status_pb2
+
+
+seal_pb2, seal_pb2_grpc, key_pb2, key_pb2_grpc, rpc_status_pb2 = _load_stubs()
+import grpc  # noqa: E402  (after the stubs, so a missing stub toolchain is reported first)
+
+
+# --------------------------------------------------------------------------------------------
+# Hashing
+# --------------------------------------------------------------------------------------------
+
+class UsageError(Exception):
+    """A problem with the command line or the local files (exit 1)."""
+
+
+def sha256_file(path):
+    """SHA-256 of a file's bytes, streamed."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(CHUNK)
+            if not chunk:
+                break
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def build_manifest(directory):
+    """The manifest of a directory as a dict: every regular file, sorted by relative path."""
+    files = []
+    for root, dirs, names in os.walk(directory, followlinks=False, onerror=_raise):
+        for d in dirs:
+            if os.path.islink(os.path.join(root, d)):
+                raise UsageError("symbolic link not supported in a sealed directory: " + os.path.join(root, d))
+        for name in names:
+            full = os.path.join(root, name)
+            mode = os.lstat(full).st_mode
+            if stat.S_ISLNK(mode):
+                raise UsageError("symbolic link not supported in a sealed directory: " + full)
+            if not stat.S_ISREG(mode):
+                raise UsageError("not a regular file: " + full)
+            rel = os.path.relpath(full, directory).replace(os.sep, "/")
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UsageError("file name is not valid UTF-8: " + repr(full)) from None
+            digest, size = sha256_file(full)
+            files.append({"path": rel, "sha256": digest, "size": size})
+    if not files:
+        raise UsageError("no files to seal in directory " + directory)
+    files.sort(key=lambda f: f["path"])
+    return {"format": MANIFEST_FORMAT, "files": files}
+
+
+def canonical_json(value):
+    """Sorted keys, no whitespace, ASCII only (non-ASCII as \\u escapes)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def _raise(e):
+    raise e
+
+
+def digest_path(path):
+    """(SHA-256 digest bytes, manifest JSON bytes or None) of a file or a directory."""
+    if os.path.isdir(path):
+        manifest = canonical_json(build_manifest(path))
+        return hashlib.sha256(manifest).digest(), manifest
+    if not os.path.isfile(path):
+        raise UsageError("no such file or directory: " + path)
+    return bytes.fromhex(sha256_file(path)[0]), None
+
+
+def default_request_id(path, digest):
+    """Idempotency key derived from the absolute path and the digest: re-sealing the same
+    unchanged artifact returns the original seal; a changed artifact gets a new seal."""
+    h = hashlib.sha256(("sealer-client/v1\n" + os.path.abspath(path) + "\n" + digest.hex()).encode("utf-8"))
+    return "py-" + h.hexdigest()[:40]
+
+
+def default_name(path):
+    return os.path.basename(os.path.abspath(path)) or "root"
+
+
+def manifest_path_for(seal_file):
+    """NAME.seal.json -> NAME.manifest.json (any other name: FILE.manifest.json)."""
+    base = seal_file[:-len(".seal.json")] if seal_file.endswith(".seal.json") else seal_file
+    return base + ".manifest.json"
+
+
+# --------------------------------------------------------------------------------------------
+# gRPC
+# --------------------------------------------------------------------------------------------
+
+class SealerError(Exception):
+    """A failed RPC: the gRPC status code name, the ErrorInfo reason (or None) and the message."""
+
+    def __init__(self, code, reason, message):
+        super().__init__("%s %s: %s" % (code, reason, message) if reason else "%s: %s" % (code, message))
+        self.code = code
+        self.reason = reason
+        self.message = message
+
+    @staticmethod
+    def from_rpc(e):
+        code = e.code().name if e.code() else "UNKNOWN"
+        message = e.details() or ""
+        reason = None
+        for key, value in (e.trailing_metadata() or ()):
+            if key != "grpc-status-details-bin":
+                continue
+            status = rpc_status_pb2.Status.FromString(value)
+            message = status.message or message
+            for any_ in status.details:
+                if any_.type_url.endswith("/google.rpc.ErrorInfo"):
+                    reason = rpc_status_pb2.ErrorInfo.FromString(any_.value).reason
+        return SealerError(code, reason, message)
+
+
+def channel_credentials(ca=None, cert=None, key=None):
+    """TLS hook: grpc.ssl_channel_credentials from PEM files, or None for plaintext.
+
+    --ca alone: server authentication against that CA; --cert/--key (together): mutual TLS."""
+    if not (ca or cert or key):
+        return None
+    if bool(cert) != bool(key):
+        raise UsageError("--cert and --key go together")
+
+    def read(p):
+        if not p:
+            return None
+        with open(p, "rb") as f:
+            return f.read()
+    return grpc.ssl_channel_credentials(root_certificates=read(ca), private_key=read(key), certificate_chain=read(cert))
+
+
+def parse_stage(name):
+    """'training', 'data-preparation', 'DATA_PREPARATION' -> the Stage enum value."""
+    key = name.strip().upper().replace("-", "_")
+    if key not in seal_pb2.Stage.keys() or key == "STAGE_UNSPECIFIED":
+        choices = ", ".join(n.lower().replace("_", "-") for n in seal_pb2.Stage.keys() if n != "STAGE_UNSPECIFIED")
+        raise UsageError("unknown stage '%s' (one of: %s)" % (name, choices))
+    return seal_pb2.Stage.Value(key)
+
+
+class Client:
+    """Sealer over one gRPC channel (plaintext unless credentials are given)."""
+
+    def __init__(self, target=None, credentials=None, timeout=30.0):
+        self.target = target or os.environ.get("SEALER_TARGET") or DEFAULT_TARGET
+        self.timeout = timeout
+        self.channel = (grpc.secure_channel(self.target, credentials) if credentials
+                        else grpc.insecure_channel(self.target))
+        self.seals = seal_pb2_grpc.SealServiceStub(self.channel)
+        self.keys = key_pb2_grpc.KeyServiceStub(self.channel)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self.channel.close()
+
+    def _call(self, method, request):
+        try:
+            return method(request, timeout=self.timeout)
+        except grpc.RpcError as e:
+            raise SealerError.from_rpc(e) from None
+
+    def seal(self, request_id, digest, subject, stage="other", labels=None, parents=()):
+        """Seals a SHA-256 digest; returns the SealResponse (seal, seal_bundle_json, replayed)."""
+        req = seal_pb2.SealRequest(
+            request_id=request_id,
+            digest=seal_pb2.Digest(algorithm=seal_pb2.SHA_256, value=digest),
+            subject=subject,
+            stage=parse_stage(stage) if isinstance(stage, str) else stage,
+            labels=dict(labels or {}),
+            parent_seal_ids=list(parents))
+        return self._call(self.seals.Seal, req)
+
+    def verify(self, seal_id, digest):
+        """Verify by seal id against a SHA-256 digest; returns the VerifyResponse."""
+        req = seal_pb2.VerifyRequest(seal_id=seal_id, digest=seal_pb2.Digest(algorithm=seal_pb2.SHA_256, value=digest))
+        return self._call(self.seals.Verify, req)
+
+    def trust_bundle(self):
+        """The trust bundle JSON (sealer-trust-bundle/v1) for offline verification."""
+        return self._call(self.keys.GetTrustBundle, key_pb2.GetTrustBundleRequest()).trust_bundle_json
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------------------------
+
+def _write(path, data):
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+    os.replace(tmp, path)
+
+
+def _inside(path, directory):
+    path, directory = os.path.realpath(path), os.path.realpath(directory)
+    return os.path.commonpath([path, directory]) == directory
+
+
+def cmd_seal(args, client):
+    name = default_name(args.path)
+    out = args.out or name + ".seal.json"
+    manifest_out = manifest_path_for(out)
+    if os.path.isdir(args.path) and (_inside(out, args.path) or _inside(manifest_out, args.path)):
+        raise UsageError("--out must not be inside the sealed directory (it would change what is sealed): " + out)
+    labels = {}
+    for item in args.label:
+        k, sep, v = item.partition("=")
+        if not sep or not k:
+            raise UsageError("--label expects KEY=VALUE, got '%s'" % item)
+        labels[k] = v
+    stage = parse_stage(args.stage)
+    digest, manifest = digest_path(args.path)
+    request_id = args.request_id or default_request_id(args.path, digest)
+    resp = client.seal(request_id, digest, args.subject or name, stage, labels, args.parent)
+    if manifest is not None:
+        _write(manifest_out, manifest)
+    _write(out, resp.seal_bundle_json)
+    receipt = json.loads(resp.seal.receipt_json)
+    if resp.replayed:
+        for line in replay_differences(receipt, args.subject or name, stage, labels, args.parent):
+            print("warning: " + line, file=sys.stderr)
+    print("sealed %s sha-256:%s seal=%s suite=%s request=%s%s -> %s%s" % (
+        receipt.get("subject"), digest.hex(), resp.seal.seal_id, resp.seal.suite_id, request_id,
+        " (replayed)" if resp.replayed else "", out,
+        " (manifest: %s, %d files)" % (manifest_out, len(json.loads(manifest)["files"])) if manifest is not None else ""))
+    return EXIT_OK
+
+
+def replay_differences(receipt, subject, stage, labels, parents):
+    """What a replayed (original) seal records differently from this request.
+
+    The service answers a repeated request_id with the same digest with the original seal,
+    whatever the subject, stage, labels or parents of the new request; these lines say so."""
+    wanted = {"subject": subject, "stage": seal_pb2.Stage.Name(stage).lower().replace("_", "-"),
+              "labels": dict(labels), "parents": list(parents)}
+    return ["request_id %s was sealed before with %s %s; this is that original seal, not one with %s %s"
+            % (receipt.get("request_id"), k, json.dumps(receipt.get(k)), k, json.dumps(v))
+            for k, v in wanted.items() if receipt.get(k) != v]
+
+
+def _read_bundle(path):
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            bundle = json.load(f)
+        receipt = bundle["receipt"]
+        return receipt["seal_id"], receipt.get("digest", {})
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise UsageError("cannot read seal bundle %s: %s" % (path, e)) from None
+
+
+def _manifest_changes(seal_file, sealed_digest_hex, current):
+    """Lines naming the files that differ from the manifest saved at seal time (if it is there
+    and is the one that was sealed)."""
+    try:
+        with open(manifest_path_for(seal_file), "rb") as f:
+            saved = f.read()
+    except OSError:
+        return []
+    if hashlib.sha256(saved).hexdigest() != sealed_digest_hex:
+        return ["  (the saved manifest %s is not the sealed one; cannot list changes)" % manifest_path_for(seal_file)]
+    old = {f["path"]: f["sha256"] for f in json.loads(saved)["files"]}
+    new = {f["path"]: f["sha256"] for f in json.loads(current)["files"]}
+    lines = ["  changed: " + p for p in sorted(old.keys() & new.keys()) if old[p] != new[p]]
+    lines += ["  added:   " + p for p in sorted(new.keys() - old.keys())]
+    lines += ["  removed: " + p for p in sorted(old.keys() - new.keys())]
+    return lines
+
+
+def cmd_verify(args, client):
+    seal_id, sealed = _read_bundle(args.seal)
+    if sealed.get("algorithm", "sha-256") != "sha-256":
+        raise UsageError("the seal's digest algorithm is %s; this client computes sha-256" % sealed.get("algorithm"))
+    digest, manifest = digest_path(args.path)
+    resp = client.verify(seal_id, digest)
+    if resp.verdict == seal_pb2.VALID:
+        print("VALID: %s" % resp.detail)
+        return EXIT_OK
+    print("INVALID %s: %s" % (resp.reason or seal_pb2.Verdict.Name(resp.verdict), resp.detail))
+    if manifest is not None:
+        for line in _manifest_changes(args.seal, sealed.get("value", ""), manifest):
+            print(line)
+    return EXIT_INVALID
+
+
+def cmd_trust_bundle(args, client):
+    data = client.trust_bundle()
+    _write(args.out, data)
+    print("trust bundle written to %s (%d bytes)" % (args.out, len(data.encode("utf-8"))))
+    return EXIT_OK
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors; 2 means INVALID here, so usage errors exit 1."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, "%s: error: %s\n" % (self.prog, message))
+
+
+def parser():
+    p = _Parser(prog="sealer_client.py", description=__doc__.split("\n\n")[0],
+                epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    conn = argparse.ArgumentParser(add_help=False)
+    g = conn.add_argument_group("connection")
+    g.add_argument("--target", default=os.environ.get("SEALER_TARGET", DEFAULT_TARGET),
+                   help="host:port of the service (default: $SEALER_TARGET or %s)" % DEFAULT_TARGET)
+    g.add_argument("--timeout", type=float, default=30.0, help="seconds per RPC (default 30)")
+    g.add_argument("--ca", metavar="PEM", help="TLS: CA certificate(s) of the server; without --ca/--cert/--key the channel is plaintext")
+    g.add_argument("--cert", metavar="PEM", help="TLS: client certificate chain (with --key)")
+    g.add_argument("--key", metavar="PEM", help="TLS: client private key (with --cert)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    s = sub.add_parser("seal", parents=[conn], help="hash a file or directory and seal the digest",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("path", metavar="PATH", help="a file, or a directory (sealed through its manifest)")
+    s.add_argument("--request-id", help="idempotency key (default: derived from the absolute path and the digest)")
+    s.add_argument("--subject", help="artifact name (default: the name of PATH)")
+    s.add_argument("--stage", default="other", help="lifecycle stage, e.g. training, evaluation, deployment (default: other)")
+    s.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="a label (repeatable)")
+    s.add_argument("--parent", action="append", default=[], metavar="SEAL_ID", help="seal id this seal depends on (repeatable)")
+    s.add_argument("--out", metavar="FILE", help="seal bundle JSON (default: NAME.seal.json; a directory's manifest goes to NAME.manifest.json beside it)")
+    s.set_defaults(func=cmd_seal)
+
+    v = sub.add_parser("verify", parents=[conn], help="re-hash PATH and verify it against a seal",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    v.add_argument("path", metavar="PATH", help="the file or directory that was sealed")
+    v.add_argument("--seal", required=True, metavar="FILE", help="seal bundle JSON written by seal")
+    v.set_defaults(func=cmd_verify)
+
+    t = sub.add_parser("trust-bundle", parents=[conn], help="fetch the trust bundle for offline verification",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    t.add_argument("--out", required=True, metavar="FILE", help="where to write the trust bundle JSON")
+    t.set_defaults(func=cmd_trust_bundle)
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        creds = channel_credentials(args.ca, args.cert, args.key)
+        with Client(args.target, creds, args.timeout) as client:
+            return args.func(args, client)
+    except UsageError as e:
+        print("error: %s" % e, file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as e:
+        print("error: %s" % e, file=sys.stderr)
+        return EXIT_ERROR
+    except SealerError as e:
+        print("error: %s" % e, file=sys.stderr)
+        return EXIT_REJECTED if e.code == "INVALID_ARGUMENT" else EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
