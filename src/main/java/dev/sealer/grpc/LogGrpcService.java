@@ -1,0 +1,102 @@
+package dev.sealer.grpc;
+
+import com.google.protobuf.ByteString;
+import dev.sealer.app.log.TransparencyLog;
+import dev.sealer.app.seal.SealingService;
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
+import dev.sealer.core.seal.Receipt;
+import dev.sealer.core.seal.SealLimits;
+import dev.sealer.grpc.v1.Anchor;
+import dev.sealer.grpc.v1.Checkpoint;
+import dev.sealer.grpc.v1.ConsistencyProof;
+import dev.sealer.grpc.v1.GetCheckpointRequest;
+import dev.sealer.grpc.v1.GetConsistencyProofRequest;
+import dev.sealer.grpc.v1.GetInclusionProofRequest;
+import dev.sealer.grpc.v1.IntegrityFinding;
+import dev.sealer.grpc.v1.IntegritySweepReport;
+import dev.sealer.grpc.v1.LogServiceGrpc;
+import dev.sealer.grpc.v1.RunIntegritySweepRequest;
+import dev.sealer.store.IntegritySweep;
+import dev.sealer.store.LogStore;
+import dev.sealer.store.StoreException;
+import io.agroal.api.AgroalDataSource;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** Checkpoints, proofs and the integrity sweep. */
+@GrpcService
+@Blocking
+public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
+    @Inject
+    TransparencyLog log;
+    @Inject
+    SealingService sealing;
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Override
+    public void getCheckpoint(GetCheckpointRequest request, StreamObserver<Checkpoint> observer) {
+        SealGrpcService.unary(observer, () -> {
+            if (request.getTreeSize() < 0) {
+                throw new SealerException(Reason.INVALID_ARGUMENT, "tree_size must be >= 0");
+            }
+            LogStore.StoredCheckpoint cp = log.checkpoint(request.getTreeSize());
+            return Checkpoint.newBuilder().setTreeSize(cp.treeSize()).setRootHash(ByteString.copyFrom(cp.rootHash())).setNote(cp.note())
+                    .setSuiteId(cp.suiteId()).setIssuedAt(Receipt.formatTime(cp.issuedAt())).build();
+        });
+    }
+
+    @Override
+    public void getInclusionProof(GetInclusionProofRequest request, StreamObserver<Anchor> observer) {
+        SealGrpcService.unary(observer, () -> {
+            long leaf = switch (request.getLeafCase()) {
+                case SEAL_ID -> sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT)).stored().leafIndex();
+                case LEAF_INDEX -> request.getLeafIndex();
+                case LEAF_NOT_SET -> throw new SealerException(Reason.INVALID_ARGUMENT, "set seal_id or leaf_index");
+            };
+            if (request.getTreeSize() < 0) {
+                throw new SealerException(Reason.INVALID_ARGUMENT, "tree_size must be >= 0");
+            }
+            return ProtoMapper.anchor(log.inclusion(leaf, request.getTreeSize()));
+        });
+    }
+
+    @Override
+    public void getConsistencyProof(GetConsistencyProofRequest request, StreamObserver<ConsistencyProof> observer) {
+        SealGrpcService.unary(observer, () -> {
+            if (request.getToSize() < 0) {
+                throw new SealerException(Reason.INVALID_ARGUMENT, "to_size must be >= 0");
+            }
+            long to = log.checkpoint(request.getToSize()).treeSize();
+            ConsistencyProof.Builder b = ConsistencyProof.newBuilder().setFromSize(request.getFromSize()).setToSize(to);
+            log.consistency(request.getFromSize(), to).forEach(h -> b.addProof(ByteString.copyFrom(h)));
+            return b.build();
+        });
+    }
+
+    @Override
+    public void runIntegritySweep(RunIntegritySweepRequest request, StreamObserver<IntegritySweepReport> observer) {
+        SealGrpcService.unary(observer, () -> {
+            try (Connection c = dataSource.getConnection()) {
+                return report(IntegritySweep.run(c));
+            } catch (SQLException e) {
+                throw StoreException.from(e, "integrity sweep");
+            }
+        });
+    }
+
+    static IntegritySweepReport report(IntegritySweep.Report r) {
+        IntegritySweepReport.Builder b = IntegritySweepReport.newBuilder().setReceiptsChecked(r.receiptsChecked())
+                .setNodesChecked(r.nodesChecked()).setCheckpointsChecked(r.checkpointsChecked()).setClean(r.clean());
+        for (IntegritySweep.Finding f : r.findings()) {
+            b.addFindings(IntegrityFinding.newBuilder().setReason(f.reason()).setSealId(f.sealId() == null ? "" : f.sealId().toString())
+                    .setLeafIndex(f.leafIndex()).setDetail(f.detail()));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.sealer.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.sealer.cli.SealerCli;
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.merkle.MerkleVerifier;
+import dev.sealer.core.merkle.Rfc6962;
+import dev.sealer.core.seal.SealBundle;
+import dev.sealer.core.suite.TrustBundle;
+import dev.sealer.core.verify.SealVerifier;
+import dev.sealer.core.verify.Verdict;
+import dev.sealer.grpc.v1.Anchor;
+import dev.sealer.grpc.v1.Checkpoint;
+import dev.sealer.grpc.v1.ConsistencyProof;
+import dev.sealer.grpc.v1.GetCheckpointRequest;
+import dev.sealer.grpc.v1.GetConsistencyProofRequest;
+import dev.sealer.grpc.v1.GetInclusionProofRequest;
+import dev.sealer.grpc.v1.GetTrustBundleRequest;
+import dev.sealer.grpc.v1.IntegritySweepReport;
+import dev.sealer.grpc.v1.KeyServiceGrpc;
+import dev.sealer.grpc.v1.LogServiceGrpc;
+import dev.sealer.grpc.v1.RunIntegritySweepRequest;
+import dev.sealer.grpc.v1.SealMode;
+import dev.sealer.grpc.v1.SealResponse;
+import dev.sealer.grpc.v1.SealServiceGrpc;
+import dev.sealer.grpc.v1.VerifyRequest;
+import dev.sealer.testing.Grpc;
+import dev.sealer.testing.SealerTestResource;
+import dev.sealer.testing.TestDatabase;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The transparency log over gRPC: anchored sealing, checkpoints, proofs, and the integrity sweep. */
+@QuarkusTest
+@QuarkusTestResource(SealerTestResource.class)
+class LogServiceTest {
+    @GrpcClient
+    SealServiceGrpc.SealServiceBlockingStub seals;
+    @GrpcClient
+    LogServiceGrpc.LogServiceBlockingStub log;
+    @GrpcClient
+    KeyServiceGrpc.KeyServiceBlockingStub keys;
+
+    TrustBundle trust() {
+        return TrustBundle.parse(keys.getTrustBundle(GetTrustBundleRequest.getDefaultInstance()).getTrustBundleJson());
+    }
+
+    @Test
+    void anchoredSeal_carriesNoSignatureButAnInclusionProofAndCheckpoint_thatVerifyOffline() {
+        SealResponse r = seals.seal(Grpc.request("anchored-weights").setMode(SealMode.ANCHORED).build());
+        assertTrue(r.getSeal().getEd25519Signature().isEmpty() && r.getSeal().getMlDsaSignature().isEmpty());
+        assertTrue(r.hasAnchor());
+        assertTrue(r.getAnchor().getLeafIndex() < r.getAnchor().getTreeSize());
+        SealBundle bundle = SealBundle.parse(r.getSealBundleJson());
+        Verdict v = new SealVerifier(trust()).verify(bundle, Optional.of(dev.sealer.testing.TestAuthority.sha256("anchored-weights")));
+        assertTrue(v.valid(), v.detail());
+
+        var a = bundle.anchor();
+        List<byte[]> bad = new ArrayList<>(a.inclusionProof());
+        if (!bad.isEmpty()) {
+            byte[] first = bad.getFirst().clone();
+            first[0] ^= 1;
+            bad.set(0, first);
+            var tampered = new SealBundle(bundle.receipt(), bundle.signature(),
+                    new dev.sealer.core.log.Anchor(a.leafIndex(), a.treeSize(), bad, a.checkpointNote(), a.checkpointSuiteId()));
+            assertEquals(Reason.MERKLE_PROOF_INVALID, new SealVerifier(trust()).verify(tampered, Optional.empty()).reason());
+        }
+        String stripped = a.checkpointNote().replaceAll("(?m)^\u2014 [^ ]+/ml-dsa-65 .*\n", "");
+        var noPq = new SealBundle(bundle.receipt(), bundle.signature(),
+                new dev.sealer.core.log.Anchor(a.leafIndex(), a.treeSize(), a.inclusionProof(), stripped, a.checkpointSuiteId()));
+        assertEquals(Reason.SIGNATURE_INVALID, new SealVerifier(trust()).verify(noPq, Optional.empty()).reason());
+
+        var byId = seals.verify(VerifyRequest.newBuilder().setSealId(r.getSeal().getSealId()).setDigest(Grpc.digest("anchored-weights")).build());
+        assertEquals(dev.sealer.grpc.v1.Verdict.VALID, byId.getVerdict(), byId.getDetail());
+    }
+
+    @Test
+    void manyConcurrentAnchoredSeals_shareFewCheckpoints() throws Exception {
+        var async = SealServiceGrpc.newFutureStub(seals.getChannel());
+        List<com.google.common.util.concurrent.ListenableFuture<SealResponse>> fs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            fs.add(async.seal(Grpc.request("batch-" + i).setMode(SealMode.ANCHORED).build()));
+        }
+        java.util.Set<Long> sizes = new java.util.HashSet<>();
+        for (var f : fs) {
+            SealResponse r = f.get(60, TimeUnit.SECONDS);
+            sizes.add(r.getAnchor().getTreeSize());
+        }
+        assertTrue(sizes.size() < 200, "one checkpoint signature serves many seals, got " + sizes.size() + " checkpoints");
+    }
+
+    @Test
+    void inclusionAndConsistencyProofs_fromTheService_verifyWithThePureVerifier() {
+        SealResponse first = seals.seal(Grpc.request("proof-a").setMode(SealMode.ANCHORED).build());
+        Checkpoint cp1 = log.getCheckpoint(GetCheckpointRequest.newBuilder().setTreeSize(first.getAnchor().getTreeSize()).build());
+        SealResponse second = seals.seal(Grpc.request("proof-b").setMode(SealMode.ANCHORED).build());
+        Checkpoint cp2 = log.getCheckpoint(GetCheckpointRequest.getDefaultInstance());
+        assertTrue(cp2.getTreeSize() > cp1.getTreeSize());
+        assertTrue(cp2.getNote().contains("\n" + cp2.getTreeSize() + "\n"));
+
+        Anchor proof = log.getInclusionProof(GetInclusionProofRequest.newBuilder().setSealId(first.getSeal().getSealId()).build());
+        assertEquals(cp2.getTreeSize(), proof.getTreeSize());
+        MerkleVerifier.verifyInclusion(proof.getLeafIndex(), proof.getTreeSize(), Rfc6962.leafHash(first.getSeal().getReceiptJson().toByteArray()),
+                proof.getInclusionProofList().stream().map(ByteString::toByteArray).toList(), cp2.getRootHash().toByteArray());
+
+        ConsistencyProof c = log.getConsistencyProof(GetConsistencyProofRequest.newBuilder().setFromSize(cp1.getTreeSize()).setToSize(cp2.getTreeSize()).build());
+        MerkleVerifier.verifyConsistency(cp1.getTreeSize(), cp2.getTreeSize(), c.getProofList().stream().map(ByteString::toByteArray).toList(),
+                cp1.getRootHash().toByteArray(), cp2.getRootHash().toByteArray());
+        assertTrue(second.hasAnchor());
+    }
+
+    @Test
+    void sweep_isCleanUntilAReceiptIsTamperedInTheDatabase_thenReportsItsSealId() throws Exception {
+        SealResponse victim = seals.seal(Grpc.request("sweep-victim").build());
+        IntegritySweepReport clean = log.runIntegritySweep(RunIntegritySweepRequest.getDefaultInstance());
+        assertTrue(clean.getClean(), clean.getFindingsList().toString());
+        assertTrue(clean.getReceiptsChecked() > 0);
+
+        try (Connection c = TestDatabase.get().connect(); Statement st = c.createStatement()) {
+            st.execute("set session_replication_role = replica"); // superuser: WORM triggers off for this session
+            st.executeUpdate("update receipts set receipt = convert_to(replace(convert_from(receipt, 'UTF8'), 'sweep-victim', 'sweep-victin'), 'UTF8')"
+                    + " where seal_id = '" + victim.getSeal().getSealId() + "'");
+        }
+        IntegritySweepReport tampered = log.runIntegritySweep(RunIntegritySweepRequest.getDefaultInstance());
+        assertFalse(tampered.getClean());
+        assertTrue(tampered.getFindingsList().stream().anyMatch(f -> f.getReason().equals("ANCHOR_MISMATCH")
+                && f.getSealId().equals(victim.getSeal().getSealId())), tampered.getFindingsList().toString());
+
+        StringWriter out = new StringWriter();
+        var cl = SealerCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        int exit = cl.execute("sweep", "--db-url", TestDatabase.get().jdbcUrl(), "--db-user", TestDatabase.get().username());
+        assertEquals(2, exit, out.toString());
+        assertTrue(out.toString().contains("ANCHOR_MISMATCH seal=" + victim.getSeal().getSealId()), out.toString());
+    }
+}
