@@ -21,6 +21,74 @@ import jakarta.inject.Inject;
 public class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
     @Inject
     SuiteRegistry suites;
+    @Inject
+    dev.sealer.app.seal.SealingService sealing;
+
+    @Override
+    public void rotateSuite(dev.sealer.grpc.v1.RotateSuiteRequest request, StreamObserver<dev.sealer.grpc.v1.RotateSuiteResponse> observer) {
+        SealGrpcService.unary(observer, () -> {
+            String before = suites.state().activeCertificate().suiteId();
+            String after = suites.rotate(request.getExpectedActiveSuiteId(), CallerIdentity.current());
+            return dev.sealer.grpc.v1.RotateSuiteResponse.newBuilder().setActiveSuiteId(after).setRotated(!after.equals(before)).build();
+        });
+    }
+
+    @Override
+    public void revokeSuite(dev.sealer.grpc.v1.RevokeSuiteRequest request, StreamObserver<dev.sealer.grpc.v1.RevokeSuiteResponse> observer) {
+        SealGrpcService.unary(observer, () -> {
+            java.time.Instant since;
+            try {
+                since = java.time.Instant.parse(request.getCompromisedSince());
+            } catch (RuntimeException e) {
+                throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.INVALID_ARGUMENT,
+                        "compromised_since must be an RFC 3339 UTC time, e.g. 2026-11-21T12:00:00Z");
+            }
+            if (request.getReason().length() > 512) {
+                throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.INVALID_ARGUMENT, "reason is longer than 512 characters");
+            }
+            suites.revoke(request.getSuiteId(), since, request.getReason(), CallerIdentity.current());
+            return dev.sealer.grpc.v1.RevokeSuiteResponse.newBuilder().setActiveSuiteId(suites.state().activeCertificate().suiteId()).build();
+        });
+    }
+
+    @Override
+    public void listAffectedSeals(dev.sealer.grpc.v1.ListAffectedSealsRequest request, StreamObserver<dev.sealer.grpc.v1.ListAffectedSealsResponse> observer) {
+        SealGrpcService.unary(observer, () -> {
+            int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
+            if (size < 1 || size > 1000) {
+                throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.INVALID_ARGUMENT, "page_size must be 1..1000");
+            }
+            long after = -1;
+            if (!request.getPageToken().isEmpty()) {
+                try {
+                    after = Long.parseLong(request.getPageToken());
+                } catch (NumberFormatException e) {
+                    throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.INVALID_ARGUMENT, "page_token is not a token this service issued");
+                }
+            }
+            var page = sealing.affected(request.getSuiteId(), after, size + 1);
+            var b = dev.sealer.grpc.v1.ListAffectedSealsResponse.newBuilder();
+            page.stream().limit(size).forEach(v -> b.addSeals(ProtoMapper.record(v)));
+            if (page.size() > size) {
+                b.setNextPageToken(Long.toString(page.get(size - 1).stored().leafIndex()));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void resealAffected(dev.sealer.grpc.v1.ResealAffectedRequest request, StreamObserver<dev.sealer.grpc.v1.ResealAffectedResponse> observer) {
+        SealGrpcService.unary(observer, () -> {
+            int limit = request.getLimit() == 0 ? 1000 : request.getLimit();
+            if (limit < 1 || limit > 1000) {
+                throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.INVALID_ARGUMENT, "limit must be 1..1000");
+            }
+            var done = sealing.resealAffected(request.getSuiteId(), limit, CallerIdentity.current());
+            var b = dev.sealer.grpc.v1.ResealAffectedResponse.newBuilder().setMore(done.size() == limit);
+            done.forEach(e -> b.addReseals(dev.sealer.grpc.v1.Reseal.newBuilder().setOldSealId(e.getKey().toString()).setNewSealId(e.getValue().toString())));
+            return b.build();
+        });
+    }
 
     @Override
     public void getTrustBundle(GetTrustBundleRequest request, StreamObserver<GetTrustBundleResponse> observer) {

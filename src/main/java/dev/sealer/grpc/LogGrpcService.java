@@ -62,6 +62,10 @@ public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
             if (request.getTreeSize() < 0) {
                 throw new SealerException(Reason.INVALID_ARGUMENT, "tree_size must be >= 0");
             }
+            if (request.getEarliest()) {
+                return ProtoMapper.anchor(log.earliestInclusion(leaf)
+                        .orElseThrow(() -> new SealerException(Reason.INVALID_ARGUMENT, "leaf " + leaf + " is not in a checkpoint yet")));
+            }
             return ProtoMapper.anchor(log.inclusion(leaf, request.getTreeSize()));
         });
     }

@@ -106,18 +106,11 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
             Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
             Receipt receipt;
             DualSignature signature;
-            dev.sealer.core.log.Anchor anchor = null;
             switch (request.getTargetCase()) {
                 case SEAL_ID -> {
                     SealView view = sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT));
                     receipt = view.receipt();
                     signature = view.signature();
-                    if (!view.signed()) {
-                        anchor = sealing.anchorOf(view.stored()).orElse(null);
-                        if (anchor == null) {
-                            return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
-                        }
-                    }
                 }
                 case SEAL -> {
                     SealRecord seal = request.getSeal();
@@ -130,14 +123,18 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                     }
                     signature = new DualSignature(seal.getEd25519Signature().isEmpty() ? null : seal.getEd25519Signature().toByteArray(),
                             seal.getMlDsaSignature().isEmpty() ? null : seal.getMlDsaSignature().toByteArray());
-                    if (signature.ed25519() == null && signature.mlDsa() == null) {
-                        anchor = sealing.anchorOf(sealing.get(receipt.sealId()).stored()).orElse(null);
-                        if (anchor == null) {
-                            return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
-                        }
-                    }
                 }
                 default -> throw new SealerException(Reason.INVALID_ARGUMENT, "set either seal or seal_id");
+            }
+            // The log anchor proves when the seal existed: needed for unsigned (ANCHORED) seals and
+            // for seals of a revoked suite. The service uses the first checkpoint covering the seal.
+            boolean unsigned = signature.ed25519() == null && signature.mlDsa() == null;
+            dev.sealer.core.log.Anchor anchor = null;
+            if (unsigned || sealing.isRevoked(receipt.suiteId())) {
+                anchor = sealing.find(receipt.sealId()).flatMap(sealing::earliestAnchorOf).orElse(null);
+                if (unsigned && anchor == null) {
+                    return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
+                }
             }
             Verdict verdict = sealing.verify(receipt, signature, anchor, artifact);
             VerifyResponse.Builder b = VerifyResponse.newBuilder()

@@ -87,6 +87,10 @@ public final class LogStore {
         return one(c, "select tree_size, root_hash, issued_at, suite_id, note from checkpoints where tree_size = ?", size);
     }
 
+    public static Optional<StoredCheckpoint> firstCheckpointCovering(Connection c, long leafIndex) throws SQLException {
+        return one(c, "select tree_size, root_hash, issued_at, suite_id, note from checkpoints where tree_size > ? order by tree_size limit 1", leafIndex);
+    }
+
     public static List<StoredCheckpoint> allCheckpoints(Connection c) throws SQLException {
         List<StoredCheckpoint> all = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select tree_size, root_hash, issued_at, suite_id, note from checkpoints order by tree_size");

@@ -157,6 +157,42 @@ public final class ReceiptStore {
         }
     }
 
+    /**
+     * Seals of {@code suiteId} a revocation invalidates: committed at or after
+     * {@code compromisedSince}, or at a leaf no checkpoint issued before that time covers.
+     * Ordered by leaf index, after {@code afterLeaf}.
+     */
+    public static List<StoredSeal> affected(Connection c, String suiteId, Instant compromisedSince, long afterLeaf, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from receipts where suite_id = ? and leaf_index > ? and "
+                + "(committed_at >= ? or leaf_index >= (select coalesce(max(tree_size), 0) from checkpoints where issued_at < ?)) "
+                + "order by leaf_index limit ?")) {
+            ps.setString(1, suiteId);
+            ps.setLong(2, afterLeaf);
+            ps.setTimestamp(3, Timestamp.from(compromisedSince));
+            ps.setTimestamp(4, Timestamp.from(compromisedSince));
+            ps.setInt(5, limit);
+            List<StoredSeal> result = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(row(rs));
+                }
+            }
+            return result;
+        }
+    }
+
+    /** Links a re-seal to the seal it replaces (once). */
+    public static void linkReseal(Connection c, UUID oldSealId, UUID newSealId, Instant at, String actor) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into reseals (new_seal_id, old_seal_id, resealed_at, actor) values (?, ?, ?, ?) "
+                + "on conflict (new_seal_id) do nothing")) {
+            ps.setObject(1, newSealId);
+            ps.setObject(2, oldSealId);
+            ps.setTimestamp(3, Timestamp.from(at));
+            ps.setString(4, actor);
+            ps.executeUpdate();
+        }
+    }
+
     private static StoredSeal row(ResultSet rs) throws SQLException {
         return new StoredSeal(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3), rs.getTimestamp(4).toInstant(), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getBytes(9), rs.getBytes(10));

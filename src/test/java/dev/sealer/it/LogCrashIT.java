@@ -49,6 +49,7 @@ class LogCrashIT {
     @Test
     void killNineWhileSealingAnchored_thenRestart_everyAcknowledgedSealIsAnchoredAndTheLogDidNotFork() throws Exception {
         Map<String, SealResponse> acknowledged = new ConcurrentHashMap<>();
+        List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
         Set<Long> checkpointsBefore = new TreeSet<>();
         try (ServiceProcess first = ServiceProcess.start(TestHsm.GOOD, Map.of("sealer.log.checkpoint-max-delay", "PT0.2S"), Map.of())) {
             first.awaitReady(Duration.ofSeconds(90));
@@ -67,12 +68,20 @@ class LogCrashIT {
                         try {
                             acknowledged.put(id, seals.withDeadlineAfter(20, TimeUnit.SECONDS).seal(Grpc.request(id).setRequestId(id).setMode(mode).build()));
                         } catch (StatusRuntimeException e) {
-                            return; // the service died: unacknowledged calls prove nothing
+                            errors.add(e.getStatus().getCode() + " " + Grpc.reason(e)); // unacknowledged calls prove nothing
+                            try {
+                                Thread.sleep(50);
+                            } catch (InterruptedException ie) {
+                                return;
+                            }
                         }
                     }
                 });
             }
-            Thread.sleep(4000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (acknowledged.size() < 200 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
             acknowledged.values().stream().filter(SealResponse::hasAnchor).forEach(r -> checkpointsBefore.add(r.getAnchor().getTreeSize()));
             first.killHard();
             stop.set(true);
@@ -80,7 +89,8 @@ class LogCrashIT {
             pool.awaitTermination(60, TimeUnit.SECONDS);
             ch.shutdownNow();
         }
-        assertTrue(acknowledged.size() > 50, "the load produced acknowledged seals: " + acknowledged.size());
+        assertTrue(acknowledged.size() > 50, "the load produced acknowledged seals: " + acknowledged.size() + "; errors: "
+                + errors.stream().distinct().limit(5).toList());
         assertTrue(!checkpointsBefore.isEmpty(), "checkpoints were issued before the crash");
 
         try (ServiceProcess second = ServiceProcess.start(TestHsm.GOOD, Map.of(), Map.of())) {

@@ -91,6 +91,19 @@ public final class TestDatabase {
         return password;
     }
 
+    /** A fresh, empty database on the same server (for tests that need a history of their own); its JDBC URL. */
+    public String newDatabase(String name) {
+        try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute("drop database if exists " + name + " with (force)");
+            st.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
+        }
+        int slash = jdbcUrl.lastIndexOf('/');
+        int query = jdbcUrl.indexOf('?', slash);
+        return jdbcUrl.substring(0, slash + 1) + name + (query < 0 ? "" : jdbcUrl.substring(query));
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, username, password);
     }

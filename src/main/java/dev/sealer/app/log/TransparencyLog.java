@@ -63,7 +63,8 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     @ConfigProperty(name = "sealer.log.checkpoint-max-entries", defaultValue = "8192")
     long maxEntries;
 
-    private final Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
     private TreeAppender appender; // commit writer thread only
     private volatile long committedSize;
     private volatile long checkpointSize;
@@ -164,8 +165,11 @@ public class TransparencyLog implements CommitQueue.BatchListener {
                 }
                 byte[] root = TreeAppender.restore(size, LogStore.nodes(c, TreeAppender.compactRange(size))).root();
                 SuiteRegistry.State state = suites.state();
-                String note = SignedNote.sign(Checkpoint.of(origin(), size, root).body(), CheckpointKeys.signers(state.activeKeys()));
-                cp = new StoredCheckpoint(size, root, clock.instant(), state.activeCertificate().suiteId(), note);
+                java.time.Instant now = clock.instant();
+                Checkpoint body = new Checkpoint(origin(), size, root,
+                        List.of(dev.sealer.core.verify.SealVerifier.CHECKPOINT_TIME_PREFIX + dev.sealer.core.seal.Receipt.formatTime(now)));
+                String note = SignedNote.sign(body.body(), CheckpointKeys.signers(state.activeKeys()));
+                cp = new StoredCheckpoint(size, root, now, state.activeCertificate().suiteId(), note);
                 LogStore.insertCheckpoint(c, cp);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -273,6 +277,20 @@ public class TransparencyLog implements CommitQueue.BatchListener {
         }
         try (Connection c = dataSource.getConnection()) {
             return new Anchor(leafIndex, cp.treeSize(), inclusionProofs(c, List.of(leafIndex), cp.treeSize()).get(leafIndex), cp.note(), cp.suiteId());
+        } catch (SQLException e) {
+            throw StoreException.from(e, "building an inclusion proof");
+        }
+    }
+
+    /** Inclusion in the first checkpoint issued that covers the leaf (empty when none does yet). */
+    public Optional<Anchor> earliestInclusion(long leafIndex) {
+        try (Connection c = dataSource.getConnection()) {
+            Optional<StoredCheckpoint> cp = LogStore.firstCheckpointCovering(c, leafIndex);
+            if (cp.isEmpty()) {
+                return Optional.empty();
+            }
+            long size = cp.get().treeSize();
+            return Optional.of(new Anchor(leafIndex, size, inclusionProofs(c, List.of(leafIndex), size).get(leafIndex), cp.get().note(), cp.get().suiteId()));
         } catch (SQLException e) {
             throw StoreException.from(e, "building an inclusion proof");
         }

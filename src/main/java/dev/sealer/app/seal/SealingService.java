@@ -54,7 +54,8 @@ public class SealingService {
     @ConfigProperty(name = "sealer.commit.max-batch", defaultValue = "256")
     int maxBatch;
 
-    private final Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
     private CommitQueue queue;
 
     /** SIGNED: the receipt is dual-signed on its own. ANCHORED: no per-seal signature; answered once a checkpoint covers it. */
@@ -104,6 +105,10 @@ public class SealingService {
         List<UUID> parents = SealLimits.parents(cmd.parents());
         hsm.requireAvailable();
         SuiteRegistry.State state = suites.state();
+        if (!clock.instant().isBefore(state.activeCertificate().signUntil())) {
+            suites.lifecycle(); // the signing window just ended: rotate before signing
+            state = suites.state();
+        }
         Receipt receipt = new Receipt(UUID.randomUUID(), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
                 parents, state.activeCertificate().suiteId(), clock.instant(), cmd.signer());
         byte[] canonical = receipt.canonicalBytes();
@@ -118,6 +123,59 @@ public class SealingService {
         });
     }
 
+    /**
+     * The compromise playbook: re-seals up to {@code limit} seals a revocation of
+     * {@code suiteId} invalidates, under the active suite, keeping the old records and linking
+     * old to new. Idempotent: the new request id is {@code reseal-<old seal id>}.
+     */
+    public List<Map.Entry<UUID, UUID>> resealAffected(String suiteId, int limit, String actor) {
+        var entry = suites.state().ledger().get(suiteId).orElseThrow(() -> new SealerException(Reason.UNKNOWN_SUITE, "no suite " + suiteId));
+        if (entry.compromisedSince() == null) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, "suite " + suiteId + " is not revoked");
+        }
+        List<StoredSeal> affected;
+        try (Connection c = dataSource.getConnection()) {
+            affected = ReceiptStore.affected(c, suiteId, entry.compromisedSince(), -1, limit);
+        } catch (SQLException e) {
+            throw StoreException.from(e, "listing affected seals");
+        }
+        List<Map.Entry<UUID, UUID>> done = new java.util.ArrayList<>();
+        for (StoredSeal old : affected) {
+            Receipt r = Receipt.parse(old.receipt());
+            java.util.Map<String, String> labels = new TreeMap<>(r.labels());
+            if (labels.size() < SealLimits.MAX_LABELS) {
+                labels.put("resealed_from", old.sealId().toString());
+            }
+            SealView fresh = seal(new SealCommand("reseal-" + old.sealId(), r.digest(), r.subject(), r.stage(), labels,
+                    r.parents().stream().map(UUID::toString).toList(), r.signer())).join();
+            try (Connection c = dataSource.getConnection()) {
+                ReceiptStore.linkReseal(c, old.sealId(), fresh.stored().sealId(), clock.instant(), actor);
+            } catch (SQLException e) {
+                throw StoreException.from(e, "linking re-seal");
+            }
+            done.add(Map.entry(old.sealId(), fresh.stored().sealId()));
+        }
+        return done;
+    }
+
+    /** Seals a revocation of {@code suiteId} invalidates, paged by leaf index. */
+    public List<SealView> affected(String suiteId, long afterLeaf, int limit) {
+        var entry = suites.state().ledger().get(suiteId).orElseThrow(() -> new SealerException(Reason.UNKNOWN_SUITE, "no suite " + suiteId));
+        if (entry.compromisedSince() == null) {
+            return List.of();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return ReceiptStore.affected(c, suiteId, entry.compromisedSince(), afterLeaf, limit).stream().map(s -> view(s, false)).toList();
+        } catch (SQLException e) {
+            throw StoreException.from(e, "listing affected seals");
+        }
+    }
+
+    /** The anchor at the first checkpoint that covers a seal: the proof of when it existed. */
+    public Optional<Anchor> earliestAnchorOf(StoredSeal stored) {
+        return log.earliestInclusion(stored.leafIndex());
+    }
+
     /** The log anchor of a stored seal at the latest checkpoint, if a checkpoint covers it yet. */
     public Optional<Anchor> anchorOf(StoredSeal stored) {
         try {
@@ -128,6 +186,18 @@ public class SealingService {
             }
             throw notYet;
         }
+    }
+
+    public Optional<StoredSeal> find(UUID sealId) {
+        try (Connection c = dataSource.getConnection()) {
+            return ReceiptStore.bySealId(c, sealId);
+        } catch (SQLException e) {
+            throw StoreException.from(e, "reading seal " + sealId);
+        }
+    }
+
+    public boolean isRevoked(String suiteId) {
+        return suites.state().ledger().get(suiteId).map(e -> e.status() == dev.sealer.core.suite.SuiteStatus.REVOKED).orElse(false);
     }
 
     public SealView get(UUID sealId) {

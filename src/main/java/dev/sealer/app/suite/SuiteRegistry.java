@@ -9,6 +9,7 @@ import dev.sealer.core.suite.SuiteCertificate;
 import dev.sealer.core.suite.SuiteEvent;
 import dev.sealer.core.suite.SuiteKeys;
 import dev.sealer.core.suite.SuiteLedger;
+import dev.sealer.core.suite.SuiteStatusList;
 import dev.sealer.core.suite.TrustBundle;
 import dev.sealer.core.verify.SealVerifier;
 import dev.sealer.store.StoreException;
@@ -59,30 +60,140 @@ public class SuiteRegistry {
     @ConfigProperty(name = "sealer.suite.overlap", defaultValue = "P30D")
     Duration overlap;
 
-    private final Clock clock = Clock.systemUTC();
+    @Inject
+    Clock clock;
+    @ConfigProperty(name = "sealer.suite.handover", defaultValue = "PT10S")
+    Duration handover;
+
     private volatile RootAttestation root;
     private volatile State state;
 
     /** What signs now and what verifies; swapped atomically when suites change. */
-    public record State(SuiteLedger ledger, SuiteKeys activeKeys, SuiteCertificate activeCertificate, SealVerifier verifier) {
+    public record State(SuiteLedger ledger, long version, SuiteKeys activeKeys, SuiteCertificate activeCertificate, TrustBundle trust,
+            SealVerifier verifier) {
     }
 
     @PostConstruct
     void start() {
         root = new RootAttestation(hsm.hsm());
+        change(ledger -> {
+            if (ledger.active().isEmpty()) {
+                return List.of(c -> createAndActivate(c, clock.instant(), "system"));
+            }
+            return List.of();
+        });
+    }
+
+    /** A change to the suite history, run under the suite lock with the current ledger. */
+    private interface Step {
+        void apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs the steps {@code plan} decides on, in one transaction under the database lock that
+     * serialises suite changes across instances, then installs the resulting state.
+     */
+    private synchronized SuiteLedger change(java.util.function.Function<SuiteLedger, List<Step>> plan) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            SuiteEventStore.lock(c);
-            SuiteLedger ledger = SuiteLedger.fold(events(c));
-            if (ledger.active().isEmpty()) {
-                createAndActivate(c, clock.instant(), "system");
-                ledger = SuiteLedger.fold(events(c));
+            try {
+                SuiteEventStore.lock(c);
+                SuiteLedger ledger = SuiteLedger.fold(events(c));
+                List<Step> steps = plan.apply(ledger);
+                for (Step s : steps) {
+                    s.apply(c);
+                }
+                if (!steps.isEmpty()) {
+                    ledger = SuiteLedger.fold(events(c));
+                }
+                long version = SuiteEventStore.all(c).size();
+                c.commit();
+                install(ledger, version);
+                return ledger;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
-            c.commit();
-            install(ledger);
         } catch (SQLException e) {
-            throw StoreException.from(e, "loading signature suites");
+            throw StoreException.from(e, "changing signature suites");
         }
+    }
+
+    /**
+     * Rotation: creates and certifies the next suite, makes it ACTIVE and moves the current one
+     * to OVERLAP (signing ends after the handover, so other instances switch in time). When
+     * {@code expectedActive} is given and is no longer the active suite, another caller already
+     * rotated: nothing happens. Returns the active suite id afterwards.
+     */
+    public String rotate(String expectedActive, String actor) {
+        SuiteLedger after = change(ledger -> {
+            SuiteLedger.Entry active = ledger.active().orElseThrow();
+            if (expectedActive != null && !expectedActive.isEmpty() && !active.certificate().suiteId().equals(expectedActive)) {
+                return List.of();
+            }
+            Instant now = clock.instant();
+            return List.of(c -> {
+                SuiteEventStore.append(c, active.certificate().suiteId(), SuiteEvent.Type.OVERLAP.name(), now.plus(handover), actor, "{}");
+                createAndActivate(c, now, actor);
+            });
+        });
+        return after.active().orElseThrow().certificate().suiteId();
+    }
+
+    /**
+     * Revocation: records when the suite's key is believed compromised. A revoked active suite
+     * is rotated first, so exactly one suite keeps signing.
+     */
+    public void revoke(String suiteId, Instant compromisedSince, String reason, String actor) {
+        change(ledger -> {
+            SuiteLedger.Entry target = ledger.get(suiteId)
+                    .orElseThrow(() -> new SealerException(Reason.UNKNOWN_SUITE, "no suite " + suiteId));
+            if (target.status() == dev.sealer.core.suite.SuiteStatus.REVOKED) {
+                throw new SealerException(Reason.INVALID_ARGUMENT, "suite " + suiteId + " is already revoked");
+            }
+            Instant now = clock.instant();
+            if (compromisedSince.isAfter(now)) {
+                throw new SealerException(Reason.INVALID_ARGUMENT, "compromised_since must not be in the future");
+            }
+            List<Step> steps = new java.util.ArrayList<>();
+            if (target.status() == dev.sealer.core.suite.SuiteStatus.ACTIVE) {
+                steps.add(c -> createAndActivateAfterRevocation(c, suiteId, now, actor));
+            }
+            String payload = CanonicalJson.writeString(java.util.Map.of("compromised_since", dev.sealer.core.seal.Receipt.formatTime(compromisedSince),
+                    "reason", reason == null ? "" : reason));
+            steps.add(c -> SuiteEventStore.append(c, suiteId, SuiteEvent.Type.REVOKED.name(), now, actor, payload));
+            return steps;
+        });
+    }
+
+    private void createAndActivateAfterRevocation(Connection c, String revoked, Instant now, String actor) throws SQLException {
+        SuiteEventStore.append(c, revoked, SuiteEvent.Type.OVERLAP.name(), now, actor, "{}");
+        createAndActivate(c, now, actor);
+    }
+
+    /**
+     * The scheduled lifecycle: rotates when the active suite's signing window is over, retires
+     * OVERLAP suites after their overlap, and picks up changes made by other instances.
+     */
+    @io.quarkus.scheduler.Scheduled(every = "${sealer.suite.check-interval:2s}", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    public void lifecycle() {
+        Instant now = clock.instant();
+        change(ledger -> {
+            List<Step> steps = new java.util.ArrayList<>();
+            SuiteLedger.Entry active = ledger.active().orElseThrow();
+            if (!now.isBefore(active.certificate().signUntil())) {
+                steps.add(c -> {
+                    SuiteEventStore.append(c, active.certificate().suiteId(), SuiteEvent.Type.OVERLAP.name(), now, "scheduler", "{}");
+                    createAndActivate(c, now, "scheduler");
+                });
+            }
+            for (SuiteLedger.Entry e : ledger.all()) {
+                if (e.status() == dev.sealer.core.suite.SuiteStatus.OVERLAP && !now.isBefore(e.certificate().verifyUntil())) {
+                    steps.add(c -> SuiteEventStore.append(c, e.certificate().suiteId(), SuiteEvent.Type.RETIRED.name(), now, "scheduler", "{}"));
+                }
+            }
+            return steps;
+        });
     }
 
     private void createAndActivate(Connection c, Instant now, String actor) throws SQLException {
@@ -104,10 +215,13 @@ public class SuiteRegistry {
                 .map(e -> new SuiteEvent(e.suiteId(), SuiteEvent.Type.valueOf(e.type()), e.effectiveAt(), e.actor(), e.payload())).toList();
     }
 
-    private void install(SuiteLedger ledger) {
+    private void install(SuiteLedger ledger, long version) {
+        State previous = state;
+        if (previous != null && previous.version() == version) {
+            return; // nothing changed since the last look
+        }
         SuiteLedger.Entry active = ledger.active().orElseThrow(() -> new IllegalStateException("no active suite"));
         SuiteCertificate cert = active.certificate();
-        State previous = state;
         SuiteKeys keys = previous != null && previous.activeKeys().suiteId().equals(cert.suiteId()) ? previous.activeKeys()
                 : SuiteKeys.operational(hsm.hsm().rootKey(), cert.suiteId(), cert.pqAlgorithm());
         if (!java.util.Arrays.equals(keys.ed25519PublicKey(), cert.ed25519PublicKey())
@@ -115,8 +229,10 @@ public class SuiteRegistry {
             throw new SealerException(Reason.HSM_UNAVAILABLE, "keys derived for suite " + cert.suiteId()
                     + " do not match its certificate: is this the token the suite was created with?");
         }
-        TrustBundle bundle = new TrustBundle(authority, root.publicKeys(), ledger.certificates(), clock.instant());
-        state = new State(ledger, keys, cert, new SealVerifier(bundle));
+        Instant now = clock.instant();
+        SuiteStatusList status = SuiteStatusList.sign(now, ledger.statusEntries(), root);
+        TrustBundle bundle = new TrustBundle(authority, root.publicKeys(), ledger.certificates(), now, status);
+        state = new State(ledger, version, keys, cert, bundle, new SealVerifier(bundle));
         if (previous != null && previous.activeKeys() != keys) {
             previous.activeKeys().wipe();
         }
@@ -128,7 +244,7 @@ public class SuiteRegistry {
     }
 
     public TrustBundle trustBundle() {
-        return new TrustBundle(authority, root.publicKeys(), state.ledger().certificates(), clock.instant());
+        return state.trust();
     }
 
     @PreDestroy

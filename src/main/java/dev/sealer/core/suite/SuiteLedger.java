@@ -13,7 +13,25 @@ import java.util.Optional;
  * suite is ACTIVE.
  */
 public final class SuiteLedger {
-    public record Entry(SuiteCertificate certificate, SuiteStatus status) {
+    /** One suite now: its certificate, status, and the lifecycle facts verifiers need. */
+    public record Entry(SuiteCertificate certificate, SuiteStatus status, java.time.Instant signingEndedAt,
+            java.time.Instant compromisedSince, java.time.Instant revokedAt, String reason) {
+        Entry(SuiteCertificate certificate, SuiteStatus status) {
+            this(certificate, status, null, null, null, null);
+        }
+
+        Entry with(SuiteStatus s) {
+            return new Entry(certificate, s, signingEndedAt, compromisedSince, revokedAt, reason);
+        }
+
+        /** When this suite stopped (or will stop) signing: rotation time or the certificate's sign_until. */
+        public java.time.Instant effectiveSignUntil() {
+            return signingEndedAt != null && signingEndedAt.isBefore(certificate.signUntil()) ? signingEndedAt : certificate.signUntil();
+        }
+
+        public SuiteStatusList.Entry statusEntry() {
+            return new SuiteStatusList.Entry(certificate.suiteId(), status, signingEndedAt, compromisedSince, revokedAt, reason);
+        }
     }
 
     private final Map<String, Entry> suites;
@@ -40,11 +58,21 @@ public final class SuiteLedger {
                             throw new IllegalStateException("suite " + e.suiteId() + " activated while " + other.getKey() + " is active");
                         }
                     }
-                    suites.put(e.suiteId(), new Entry(current.certificate(), SuiteStatus.ACTIVE));
+                    suites.put(e.suiteId(), current.with(SuiteStatus.ACTIVE));
                 }
-                case OVERLAP -> suites.put(e.suiteId(), new Entry(require(current, e).certificate(), SuiteStatus.OVERLAP));
-                case RETIRED -> suites.put(e.suiteId(), new Entry(require(current, e).certificate(), SuiteStatus.RETIRED));
-                case REVOKED -> suites.put(e.suiteId(), new Entry(require(current, e).certificate(), SuiteStatus.REVOKED));
+                case OVERLAP -> {
+                    Entry c = require(current, e);
+                    suites.put(e.suiteId(), new Entry(c.certificate(), SuiteStatus.OVERLAP, e.effectiveAt(), null, null, null));
+                }
+                case RETIRED -> suites.put(e.suiteId(), require(current, e).with(SuiteStatus.RETIRED));
+                case REVOKED -> {
+                    Entry c = require(current, e);
+                    Map<String, Object> p = Json.parseObject(e.payload());
+                    java.time.Instant since = dev.sealer.core.seal.Receipt.parseTime(Json.string(p, "compromised_since"));
+                    java.time.Instant ended = c.signingEndedAt() == null ? e.effectiveAt() : c.signingEndedAt();
+                    suites.put(e.suiteId(), new Entry(c.certificate(), SuiteStatus.REVOKED, ended, since, e.effectiveAt(),
+                            Json.optString(p, "reason").orElse("")));
+                }
             }
         }
         return new SuiteLedger(suites);
@@ -67,6 +95,10 @@ public final class SuiteLedger {
 
     public List<Entry> all() {
         return new ArrayList<>(suites.values());
+    }
+
+    public List<SuiteStatusList.Entry> statusEntries() {
+        return suites.values().stream().map(Entry::statusEntry).toList();
     }
 
     public List<SuiteCertificate> certificates() {

@@ -17,11 +17,16 @@ import java.util.Optional;
  * certificate they signed. Suite certificates are checked against the root keys before use,
  * so the file may travel over untrusted channels once the root keys are pinned.
  */
-public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate> suites, Instant issuedAt) {
+public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate> suites, Instant issuedAt, SuiteStatusList statusList) {
     public static final String FORMAT = "sealer-trust-bundle/v1";
 
     public TrustBundle {
         suites = List.copyOf(suites);
+    }
+
+    /** A bundle without a status list: every certified suite is in good standing. */
+    public TrustBundle(String authority, RootKeys root, List<SuiteCertificate> suites, Instant issuedAt) {
+        this(authority, root, suites, issuedAt, null);
     }
 
     public Optional<SuiteCertificate> suite(String suiteId) {
@@ -35,6 +40,9 @@ public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate
         m.put("issued_at", Receipt.formatTime(issuedAt));
         m.put("root_keys", Map.of("ecdsa-p256", root.ecdsaPem(), root.mlDsaAlgorithm().id(), root.mlDsaPem()));
         m.put("suites", suites.stream().map(SuiteCertificate::toJsonValue).toList());
+        if (statusList != null) {
+            m.put("status_list", statusList.toJsonValue());
+        }
         return m;
     }
 
@@ -62,6 +70,7 @@ public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate
         for (Object s : Json.array(m, "suites")) {
             suites.add(SuiteCertificate.fromJsonValue(Json.asObject(s, "suite certificate")));
         }
-        return new TrustBundle(Json.string(m, "authority"), root, suites, Receipt.parseTime(Json.string(m, "issued_at")));
+        SuiteStatusList status = Json.optObject(m, "status_list").map(SuiteStatusList::fromJsonValue).orElse(null);
+        return new TrustBundle(Json.string(m, "authority"), root, suites, Receipt.parseTime(Json.string(m, "issued_at")), status);
     }
 }

@@ -13,6 +13,9 @@ import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealBundle;
 import dev.sealer.core.seal.SignedMessage;
 import dev.sealer.core.suite.DualSignature;
+import dev.sealer.core.suite.SuiteStatus;
+import dev.sealer.core.suite.SuiteStatusList;
+import java.time.Instant;
 import dev.sealer.core.suite.SuiteCertificate;
 import dev.sealer.core.suite.TrustBundle;
 import java.util.Map;
@@ -77,9 +80,32 @@ public final class SealVerifier {
                 return anchored;
             }
         }
-        if (receipt.committedAt().isBefore(suite.signFrom()) || !receipt.committedAt().isBefore(suite.signUntil())) {
+        Optional<SuiteStatusList.Entry> status;
+        try {
+            status = status(suite.suiteId());
+        } catch (IllegalStateException e) {
+            return Verdict.invalid(Reason.SIGNATURE_INVALID, e.getMessage());
+        }
+        Instant signUntil = suite.signUntil();
+        if (status.isPresent() && status.get().signingEndedAt() != null && status.get().signingEndedAt().isBefore(signUntil)) {
+            signUntil = status.get().signingEndedAt();
+        }
+        if (receipt.committedAt().isBefore(suite.signFrom()) || !receipt.committedAt().isBefore(signUntil)) {
             return Verdict.invalid(Reason.OUTSIDE_VALIDITY, "committed_at " + Receipt.formatTime(receipt.committedAt())
-                    + " is outside the signing window of suite " + suite.suiteId());
+                    + " is outside the signing window of suite " + suite.suiteId() + " [" + Receipt.formatTime(suite.signFrom()) + ", "
+                    + Receipt.formatTime(signUntil) + ")");
+        }
+        if (status.isPresent() && status.get().status() == SuiteStatus.REVOKED) {
+            Instant since = status.get().compromisedSince();
+            if (!receipt.committedAt().isBefore(since)) {
+                return Verdict.invalid(Reason.SUITE_REVOKED, "suite " + suite.suiteId() + " is revoked: compromised since "
+                        + Receipt.formatTime(since) + ", this seal was committed after");
+            }
+            Instant anchoredAt = anchor == null ? null : checkpointTime(anchor);
+            if (anchoredAt == null || !anchoredAt.isBefore(since)) {
+                return Verdict.invalid(Reason.SUITE_REVOKED, "suite " + suite.suiteId() + " is revoked (compromised since " + Receipt.formatTime(since)
+                        + "): the seal is not anchored in a checkpoint signed before that time");
+            }
         }
         if (artifact.isPresent() && !artifact.get().matches(receipt.digest())) {
             return Verdict.invalid(Reason.ANCHOR_MISMATCH, "the artifact digest " + artifact.get() + " is not the sealed digest");
@@ -88,6 +114,45 @@ public final class SealVerifier {
                 + (anchor != null ? ", included in checkpoint " + anchor.treeSize() + " signed by " + anchor.checkpointSuiteId() : "")
                 + (artifact.isPresent() ? " and matches the artifact" : " (artifact not checked)"));
     }
+
+    /** The root-signed lifecycle entry of a suite; throws when the bundle's status list is not signed by the root keys. */
+    private Optional<SuiteStatusList.Entry> status(String suiteId) {
+        SuiteStatusList list = trust.statusList();
+        if (list == null) {
+            return Optional.empty();
+        }
+        if (!certified.computeIfAbsent("status-list", k -> list.isSignedBy(trust.root()))) {
+            throw new IllegalStateException("the suite status list is not signed by the pinned root keys");
+        }
+        return list.entry(suiteId);
+    }
+
+    /** The time a verified checkpoint was signed (its {@code time} extension line), or null. */
+    private Instant checkpointTime(Anchor anchor) {
+        try {
+            Optional<SuiteCertificate> signer = trust.suite(anchor.checkpointSuiteId());
+            if (signer.isEmpty()) {
+                return null;
+            }
+            Checkpoint cp = Checkpoint.parse(SignedNote.open(anchor.checkpointNote(), CheckpointKeys.verifiers(signer.get())));
+            for (String ext : cp.extensions()) {
+                if (ext.startsWith(CHECKPOINT_TIME_PREFIX)) {
+                    Instant t = Receipt.parseTime(ext.substring(CHECKPOINT_TIME_PREFIX.length()));
+                    Optional<SuiteStatusList.Entry> st = status(signer.get().suiteId());
+                    if (st.isPresent() && st.get().status() == SuiteStatus.REVOKED && !t.isBefore(st.get().compromisedSince())) {
+                        return null; // signed by a key already compromised at that time: proves nothing
+                    }
+                    return t;
+                }
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** Checkpoint extension line carrying the signing time, e.g. {@code time 2026-11-22T00:00:00.000000Z}. */
+    public static final String CHECKPOINT_TIME_PREFIX = "time ";
 
     /** The leaf hash of the receipt is included, by the proof, in the root of a checkpoint signed by a certified suite. */
     public Verdict verifyAnchor(Receipt receipt, Anchor anchor) {
