@@ -26,5 +26,30 @@ public final class DevEnvironment {
         System.setProperty("sealer.hsm.pin-file", token.pinFile().toString());
         System.out.println("sealer dev: SoftHSM2 token '" + token.label() + "' in " + token.dir()
                 + ", PostgreSQL on port " + db.port() + " (data in " + db.dataDirectory() + ")");
+        DevCertificates tls = DevCertificates.createIfMissing(workDir.resolve("tls"));
+        tlsProperties(tls).forEach(DevEnvironment::setUnlessGiven);
+        System.out.println("sealer dev: gRPC over mutual TLS; CA, server and client certificates (sealer, auditor, key-admin) in " + tls.dir());
+    }
+
+    /** The settings that turn on mutual TLS on the gRPC server with {@code tls} (dev profile and tests). */
+    public static java.util.Map<String, String> tlsProperties(DevCertificates tls) {
+        return java.util.Map.of(
+                "quarkus.grpc.server.ssl.certificate", tls.serverCertificate().toString(),
+                "quarkus.grpc.server.ssl.key", tls.serverKey().toString(),
+                "quarkus.grpc.server.ssl.trust-store", tls.trustStore().toString(),
+                "quarkus.grpc.server.ssl.trust-store-password", DevCertificates.TRUST_STORE_PASSWORD,
+                "quarkus.grpc.server.ssl.client-auth", "REQUEST",
+                "sealer.auth.plaintext", "false",
+                "sealer.auth.roles.sealer", DevCertificates.CLIENTS.get("sealer"),
+                "sealer.auth.roles.auditor", DevCertificates.CLIENTS.get("auditor"),
+                "sealer.auth.roles.key-admin", DevCertificates.CLIENTS.get("key-admin"));
+    }
+
+    /** A system property outranks the environment, so a key the operator set either way is left alone. */
+    private static void setUnlessGiven(String key, String value) {
+        String env = key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        if (System.getProperty(key) == null && System.getenv(env) == null) {
+            System.setProperty(key, value);
+        }
     }
 }

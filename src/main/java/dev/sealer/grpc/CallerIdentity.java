@@ -1,43 +1,36 @@
 package dev.sealer.grpc;
 
 import io.grpc.Context;
-import io.grpc.Contexts;
-import io.grpc.Grpc;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.quarkus.grpc.GlobalInterceptor;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Optional;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Who is calling: the subject of the client's TLS certificate when the channel is mutual TLS,
- * else {@value #ANONYMOUS} (plaintext). The identity is what receipts record as the signer.
+ * Who is calling: the subject (RFC 2253) of the client's verified TLS certificate, else
+ * {@value #ANONYMOUS}. {@link AccessControl} puts it into the gRPC context; it is what receipts
+ * record as the signer and what the audit trail records as the actor.
  */
-@ApplicationScoped
-@GlobalInterceptor
-public class CallerIdentity implements ServerInterceptor {
+public final class CallerIdentity {
     public static final String ANONYMOUS = "anonymous";
     static final Context.Key<String> KEY = Context.key("sealer-caller");
+
+    private CallerIdentity() {
+    }
 
     public static String current() {
         String id = KEY.get();
         return id == null ? ANONYMOUS : id;
     }
 
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        return Contexts.interceptCall(Context.current().withValue(KEY, identify(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION))),
-                call, headers, next);
-    }
-
-    static String identify(SSLSession session) {
+    /** The subject of the peer's certificate, or null when the channel is plaintext or the client sent none. */
+    static String certificate(SSLSession session) {
         if (session == null) {
-            return ANONYMOUS;
+            return null;
         }
         try {
             Certificate[] chain = session.getPeerCertificates();
@@ -45,8 +38,26 @@ public class CallerIdentity implements ServerInterceptor {
                 return x.getSubjectX500Principal().getName();
             }
         } catch (SSLPeerUnverifiedException noClientCertificate) {
-            return ANONYMOUS;
+            return null;
         }
-        return ANONYMOUS;
+        return null;
+    }
+
+    /** The one common name (CN) of an RFC 2253 subject; empty when there is none or more than one. */
+    static Optional<String> commonName(String subject) {
+        try {
+            String found = null;
+            for (Rdn rdn : new LdapName(subject).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    if (found != null) {
+                        return Optional.empty();
+                    }
+                    found = String.valueOf(rdn.getValue());
+                }
+            }
+            return Optional.ofNullable(found);
+        } catch (InvalidNameException e) {
+            return Optional.empty();
+        }
     }
 }

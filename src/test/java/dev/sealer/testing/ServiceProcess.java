@@ -40,6 +40,9 @@ public final class ServiceProcess implements AutoCloseable {
                 "--add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
                 "-Dquarkus.http.port=" + http, "-Dquarkus.grpc.server.port=" + grpc,
                 "-Dsealer.hsm.token-label=" + tokenLabel, "-Dsealer.hsm.pin-file=" + hsm.pinFile(tokenLabel)));
+        if (!sysProps.containsKey("sealer.auth.plaintext") && !sysProps.containsKey("quarkus.grpc.server.ssl.certificate")) {
+            cmd.add("-Dsealer.auth.plaintext=true"); // the prod profile refuses plaintext gRPC unless asked for it
+        }
         sysProps.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", jar));
         try {

@@ -1,0 +1,69 @@
+package dev.sealer.grpc;
+
+import dev.sealer.app.audit.AuditTrail;
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
+import dev.sealer.grpc.v1.AuditEvent;
+import dev.sealer.grpc.v1.AuditServiceGrpc;
+import dev.sealer.grpc.v1.ListAuditEventsRequest;
+import dev.sealer.grpc.v1.ListAuditEventsResponse;
+import dev.sealer.store.AuditStore;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.time.Instant;
+
+/** The auditor's view of the audit trail (access: {@link AccessControl#POLICY}). */
+@GrpcService
+@Blocking
+public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
+    private static final int MAX_TEXT = 1024;
+
+    @Inject
+    AuditTrail audit;
+
+    @Override
+    public void listAuditEvents(ListAuditEventsRequest request, StreamObserver<ListAuditEventsResponse> observer) {
+        SealGrpcService.unary(observer, () -> {
+            int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
+            if (size < 1 || size > 1000) {
+                throw new SealerException(Reason.INVALID_ARGUMENT, "page_size must be 1..1000");
+            }
+            Instant from = null;
+            Instant to = null;
+            if (request.hasOccurred()) {
+                from = request.getOccurred().hasFrom() ? ProtoMapper.instant(request.getOccurred().getFrom()) : null;
+                to = request.getOccurred().hasTo() ? ProtoMapper.instant(request.getOccurred().getTo()) : null;
+                if (from != null && to != null && !from.isBefore(to)) {
+                    throw new SealerException(Reason.INVALID_ARGUMENT, "occurred.from must be before occurred.to");
+                }
+            }
+            AuditStore.Filter filter = new AuditStore.Filter(from, to, text(request.getActor(), "actor"), text(request.getAction(), "action"));
+            AuditTrail.Page page = audit.list(filter, request.getPageToken(), size);
+            ListAuditEventsResponse.Builder b = ListAuditEventsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+            for (AuditStore.AuditEvent e : page.events()) {
+                AuditEvent.Builder eb = AuditEvent.newBuilder().setEventSeq(e.eventSeq()).setOccurredAt(ProtoMapper.timestamp(e.occurredAt()))
+                        .setActor(e.actor()).setAction(e.action()).setOutcome(e.outcome());
+                if (e.target() != null) {
+                    eb.setTarget(e.target());
+                }
+                if (e.detail() != null) {
+                    eb.setDetail(e.detail());
+                }
+                b.addEvents(eb);
+            }
+            return b.build();
+        });
+    }
+
+    private static String text(String value, String field) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        if (value.length() > MAX_TEXT || value.chars().anyMatch(Character::isISOControl)) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, field + " must be 1.." + MAX_TEXT + " characters without control characters");
+        }
+        return value;
+    }
+}
