@@ -141,10 +141,12 @@ class AccessControlTest {
         assertRefused(Status.Code.PERMISSION_DENIED, () -> seals("sealer").getSeal(GetSealRequest.newBuilder().setSealId(sealId).build()));
         assertRefused(Status.Code.PERMISSION_DENIED, () -> seals("sealer").listSeals(ListSealsRequest.newBuilder().setSigner(SEALER_DN).build()));
         assertRefused(Status.Code.PERMISSION_DENIED, () -> keys("sealer").listSuites(ListSuitesRequest.getDefaultInstance()));
+        assertRefused(Status.Code.PERMISSION_DENIED, () -> keys("sealer").rotateSuite(dev.sealer.grpc.v1.RotateSuiteRequest.getDefaultInstance()));
         assertRefused(Status.Code.PERMISSION_DENIED, () -> audit("sealer").listAuditEvents(ListAuditEventsRequest.getDefaultInstance()));
 
-        List<AuditEvent> events = awaitAudit(SEALER_DN, start, 4);
+        List<AuditEvent> events = awaitAudit(SEALER_DN, start, 5);
         for (String method : List.of("sealer.v1.SealService/GetSeal", "sealer.v1.SealService/ListSeals", "sealer.v1.KeyService/ListSuites",
+                "sealer.v1.KeyService/RotateSuite",
                 "sealer.v1.AuditService/ListAuditEvents")) {
             assertTrue(events.stream().anyMatch(e -> e.getAction().equals(method) && e.getOutcome().equals("PERMISSION_DENIED")
                     && e.getDetail().contains("peer ")), method + " in " + events);
