@@ -27,9 +27,8 @@ public class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
     @Override
     public void rotateSuite(dev.sealer.grpc.v1.RotateSuiteRequest request, StreamObserver<dev.sealer.grpc.v1.RotateSuiteResponse> observer) {
         SealGrpcService.unary(observer, () -> {
-            String before = suites.state().activeCertificate().suiteId();
-            String after = suites.rotate(request.getExpectedActiveSuiteId(), CallerIdentity.current());
-            return dev.sealer.grpc.v1.RotateSuiteResponse.newBuilder().setActiveSuiteId(after).setRotated(!after.equals(before)).build();
+            var r = suites.rotate(request.getExpectedActiveSuiteId(), CallerIdentity.current());
+            return dev.sealer.grpc.v1.RotateSuiteResponse.newBuilder().setActiveSuiteId(r.activeSuiteId()).setRotated(r.rotated()).build();
         });
     }
 

@@ -42,6 +42,9 @@ public final class ServiceProcess implements AutoCloseable {
                 "-Dsealer.hsm.token-label=" + tokenLabel, "-Dsealer.hsm.pin-file=" + hsm.pinFile(tokenLabel)));
         if (!sysProps.containsKey("sealer.auth.plaintext") && !sysProps.containsKey("quarkus.grpc.server.ssl.certificate")) {
             cmd.add("-Dsealer.auth.plaintext=true"); // the prod profile refuses plaintext gRPC unless asked for it
+            if (!sysProps.containsKey("sealer.auth.anonymous-roles")) {
+                cmd.add("-Dsealer.auth.anonymous-roles=sealer,auditor,key-admin"); // packaged-jar tests act in every role
+            }
         }
         sysProps.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-jar", jar));

@@ -125,19 +125,24 @@ public class SuiteRegistry {
      * {@code expectedActive} is given and is no longer the active suite, another caller already
      * rotated: nothing happens. Returns the active suite id afterwards.
      */
-    public String rotate(String expectedActive, String actor) {
+    public record Rotation(String activeSuiteId, boolean rotated) {
+    }
+
+    public Rotation rotate(String expectedActive, String actor) {
+        java.util.concurrent.atomic.AtomicBoolean rotated = new java.util.concurrent.atomic.AtomicBoolean();
         SuiteLedger after = change(ledger -> {
             SuiteLedger.Entry active = ledger.active().orElseThrow();
             if (expectedActive != null && !expectedActive.isEmpty() && !active.certificate().suiteId().equals(expectedActive)) {
                 return List.of();
             }
+            rotated.set(true);
             Instant now = clock.instant();
             return List.of(c -> {
                 SuiteEventStore.append(c, active.certificate().suiteId(), SuiteEvent.Type.OVERLAP.name(), now.plus(handover), actor, "{}");
                 createAndActivate(c, now, actor);
             });
         });
-        return after.active().orElseThrow().certificate().suiteId();
+        return new Rotation(after.active().orElseThrow().certificate().suiteId(), rotated.get());
     }
 
     /**
