@@ -79,21 +79,22 @@ public final class BenchmarkRun {
 
     // ---- measurements ---------------------------------------------------------------------------------------
 
-    record Rate(int threads, double opsPerSecond, long ops, double seconds) {
+    /** ops/s over the wall-clock window, and CPU ms per op from the measuring threads' own CPU time (robust to other load). */
+    record Rate(int threads, double opsPerSecond, long ops, double seconds, double cpuMsPerOp) {
     }
 
     /** One service load point with the CPU it cost. */
     record Point(String series, Result result, double serviceCpuMsPerOp, double clientCpuMsPerOp, double machineBusy) {
     }
 
-    record Storage(long seals, long bytesBefore, long bytesAfter, Map<String, Long> perTableDelta, Result load, String mode) {
+    record Storage(long seals, long bytesBefore, long bytesAfter, Map<String, Long> perTableDelta, Result load, String mode, Map<String, Double> columns) {
         double bytesPerSeal() {
             return seals == 0 ? Double.NaN : (double) (bytesAfter - bytesBefore) / seals;
         }
     }
 
     record Profile(String point, Path file, long samples, List<Map.Entry<String, Long>> topSelf, List<Map.Entry<String, Long>> categories,
-            List<Map.Entry<String, Long>> threads) {
+            List<Map.Entry<String, Long>> threads, List<Map.Entry<String, Long>> sealerFrames) {
     }
 
     final List<String> log = new ArrayList<>();
@@ -154,13 +155,13 @@ public final class BenchmarkRun {
             }
             for (int t : new int[] {1, NPROC}) {
                 limits.put("dual-sign-" + t, timed(t, () -> keys.sign(message)));
-                say("limit  dual-sign   %d thread(s): %,.0f ops/s", t, limits.get("dual-sign-" + t).opsPerSecond());
+                say("limit  dual-sign   %d thread(s): %,.0f ops/s, %.3f CPU ms/op", t, limits.get("dual-sign-" + t).opsPerSecond(), limits.get("dual-sign-" + t).cpuMsPerOp());
                 limits.put("dual-verify-" + t, timed(t, () -> {
                     if (!verify.get()) {
                         throw new IllegalStateException("verification failed");
                     }
                 }));
-                say("limit  dual-verify %d thread(s): %,.0f ops/s", t, limits.get("dual-verify-" + t).opsPerSecond());
+                say("limit  dual-verify %d thread(s): %,.0f ops/s, %.3f CPU ms/op", t, limits.get("dual-verify-" + t).opsPerSecond(), limits.get("dual-verify-" + t).cpuMsPerOp());
             }
         }
     }
@@ -173,7 +174,7 @@ public final class BenchmarkRun {
         try (Pkcs11Hsm p = Pkcs11Hsm.open(hsm.config(TestHsm.GOOD))) {
             for (int t : new int[] {1, NPROC}) {
                 baseline.put("hsm-ecdsa-" + t, timed(t, () -> p.signAttestation(message)));
-                say("baseline HSM ECDSA P-256 %d thread(s): %,.0f ops/s", t, baseline.get("hsm-ecdsa-" + t).opsPerSecond());
+                say("baseline HSM ECDSA P-256 %d thread(s): %,.0f ops/s, %.3f CPU ms/op (this JVM's threads; SoftHSM2 runs in-process)", t, baseline.get("hsm-ecdsa-" + t).opsPerSecond(), baseline.get("hsm-ecdsa-" + t).cpuMsPerOp());
             }
         }
     }
@@ -185,17 +186,24 @@ public final class BenchmarkRun {
         long measureStart = start + warm;
         long end = measureStart + LIMIT_TIME.toNanos();
         LongAdder count = new LongAdder();
+        LongAdder cpu = new LongAdder();
+        var mx = ManagementFactory.getThreadMXBean();
         List<Thread> ts = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             ts.add(Thread.ofPlatform().name("limit-" + i).start(() -> {
                 long n = 0;
                 long now;
+                long cpuStart = -1;
                 while ((now = System.nanoTime()) < end) {
+                    if (cpuStart < 0 && now >= measureStart) {
+                        cpuStart = mx.getCurrentThreadCpuTime();
+                    }
                     op.run();
                     if (now >= measureStart) {
                         n++;
                     }
                 }
+                cpu.add(mx.getCurrentThreadCpuTime() - Math.max(0, cpuStart));
                 count.add(n);
             }));
         }
@@ -203,7 +211,7 @@ public final class BenchmarkRun {
             t.join();
         }
         double secs = LIMIT_TIME.toNanos() / 1e9;
-        return new Rate(threads, count.sum() / secs, count.sum(), secs);
+        return new Rate(threads, count.sum() / secs, count.sum(), secs, cpu.sum() / 1e6 / Math.max(1, count.sum()));
     }
 
     // (c) + (d): the service
@@ -284,16 +292,21 @@ public final class BenchmarkRun {
         long countAfter = receiptCount(db);
         Map<String, Long> delta = new LinkedHashMap<>();
         before.forEach((k, v) -> delta.put(k, after.get(k) - v));
-        Storage s = new Storage(countAfter - countBefore, before.values().stream().mapToLong(Long::longValue).sum(),
-                after.values().stream().mapToLong(Long::longValue).sum(), delta, r, mode);
+        long sumBefore = 0, sumAfter = 0;
+        for (String t : TABLES) {
+            sumBefore += before.get(t);
+            sumAfter += after.get(t);
+        }
+        Storage s = new Storage(countAfter - countBefore, sumBefore, sumAfter, delta, r, mode, columnSizes(db));
         storage.add(s);
-        say("storage %s: %s | %d new receipts, %,d bytes -> %.0f bytes/seal %s", mode, r, s.seals(), s.bytesAfter() - s.bytesBefore(), s.bytesPerSeal(),
-                delta);
+        say("storage %s: %s | %d new receipts, %,d bytes -> %.0f bytes/seal %s; avg column sizes %s", mode, r, s.seals(), s.bytesAfter() - s.bytesBefore(),
+                s.bytesPerSeal(), delta, s.columns());
         return s;
     }
 
     static final String[] TABLES = {"receipts", "log_nodes", "checkpoints"};
 
+    /** pg_total_relation_size of each table (heap + TOAST + indexes), plus the receipts split into those three (keys with a dot). */
     static Map<String, Long> relationSizes(TestDatabase db) throws Exception {
         Map<String, Long> m = new LinkedHashMap<>();
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
@@ -302,6 +315,30 @@ public final class BenchmarkRun {
                     rs.next();
                     m.put(t, rs.getLong(1));
                 }
+            }
+            try (ResultSet rs = st.executeQuery("select pg_relation_size('receipts'), pg_indexes_size('receipts')")) {
+                rs.next();
+                m.put("receipts.heap", rs.getLong(1));
+                m.put("receipts.indexes", rs.getLong(2));
+                m.put("receipts.toast", m.get("receipts") - rs.getLong(1) - rs.getLong(2));
+            }
+        }
+        return m;
+    }
+
+    /** Average stored size of each receipts column over the newest rows (pg_column_size: after compression). */
+    static Map<String, Double> columnSizes(TestDatabase db) throws Exception {
+        Map<String, Double> m = new LinkedHashMap<>();
+        String[] cols = {"seal_id", "request_id", "leaf_index", "committed_at", "subject", "signer", "suite_id", "receipt", "sig_ed25519", "sig_ml_dsa"};
+        StringBuilder q = new StringBuilder("select ");
+        for (int i = 0; i < cols.length; i++) {
+            q.append(i == 0 ? "" : ", ").append("avg(pg_column_size(").append(cols[i]).append("))");
+        }
+        q.append(" from (select * from receipts order by leaf_index desc limit 10000) r");
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(q.toString())) {
+            rs.next();
+            for (int i = 0; i < cols.length; i++) {
+                m.put(cols[i], rs.getDouble(i + 1));
             }
         }
         return m;

@@ -43,6 +43,7 @@ final class JfrSummary {
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> cats = new LinkedHashMap<>();
         Map<String, Long> threads = new HashMap<>();
+        Map<String, Long> sealer = new HashMap<>();
         long samples = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
             if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
@@ -70,11 +71,18 @@ final class JfrSummary {
                 }
             }
             cats.merge(category, 1L, Long::sum);
+            for (RecordedFrame f : frames) {
+                String n = name(f);
+                if (n.startsWith("dev.sealer.")) {
+                    sealer.merge(n, 1L, Long::sum);
+                    break;
+                }
+            }
             var thread = e.getThread("sampledThread");
             String tn = thread == null ? "?" : thread.getJavaName();
             threads.merge(tn == null ? "?" : tn.replaceAll("[-#]?\\d+$", "-N").replaceAll("\\d+", "N"), 1L, Long::sum);
         }
-        return new BenchmarkRun.Profile(point, file, samples, top(self, 15), top(cats, 20), top(threads, 8));
+        return new BenchmarkRun.Profile(point, file, samples, top(self, 15), top(cats, 20), top(threads, 8), top(sealer, 10));
     }
 
     static String name(RecordedFrame f) {
@@ -94,6 +102,8 @@ final class JfrSummary {
         p.topSelf().forEach(e -> System.out.printf("%6.1f%%  %s%n", 100.0 * e.getValue() / p.samples(), e.getKey()));
         System.out.println("-- by part (exclusive)");
         p.categories().forEach(e -> System.out.printf("%6.1f%%  %s%n", 100.0 * e.getValue() / p.samples(), e.getKey()));
+        System.out.println("-- innermost dev.sealer frame");
+        p.sealerFrames().forEach(e -> System.out.printf("%6.1f%%  %s%n", 100.0 * e.getValue() / p.samples(), e.getKey()));
         System.out.println("-- threads");
         p.threads().forEach(e -> System.out.printf("%6.1f%%  %s%n", 100.0 * e.getValue() / p.samples(), e.getKey()));
     }

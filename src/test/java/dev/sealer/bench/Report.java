@@ -127,6 +127,14 @@ final class Report {
         }
         l("| verify ≥ 0.6 × raw dual-verify limit (%s/s on %d threads) | %s verifications/s (c=%d) | %.2f × limit | %s |", n(ver.opsPerSecond()), np,
                 n(bestVerify.result().throughput()), bestVerify.result().config().concurrency(), verifyRatio, pass(verifyRatio >= BenchmarkRun.VERIFY_TARGET));
+        Point bestSignedCpu = run.points.stream().filter(p -> p.series().startsWith("signed-")).min((a, b) -> Double.compare(a.serviceCpuMsPerOp(),
+                b.serviceCpuMsPerOp())).orElseThrow();
+        Point bestVerifyCpu = run.series("verify").stream().min((a, b) -> Double.compare(a.serviceCpuMsPerOp(), b.serviceCpuMsPerOp())).orElseThrow();
+        l("| (context) CPU efficiency, per-seal signed: raw dual-sign CPU/op ÷ service CPU/seal | %.3f ÷ %.3f ms (%s, c=%d) | %.2f | — |",
+                sign.cpuMsPerOp(), bestSignedCpu.serviceCpuMsPerOp(), bestSignedCpu.series(), bestSignedCpu.result().config().concurrency(),
+                sign.cpuMsPerOp() / bestSignedCpu.serviceCpuMsPerOp());
+        l("| (context) CPU efficiency, verify: raw dual-verify CPU/op ÷ service CPU/verification | %.3f ÷ %.3f ms (c=%d) | %.2f | — |",
+                ver.cpuMsPerOp(), bestVerifyCpu.serviceCpuMsPerOp(), bestVerifyCpu.result().config().concurrency(), ver.cpuMsPerOp() / bestVerifyCpu.serviceCpuMsPerOp());
         if (hsm != null) {
             l("| (context) best per-seal signed vs the naive HSM ECDSA baseline (%s/s on %d threads) | %s seals/s | %.2f × baseline | — |",
                     n(hsm.opsPerSecond()), np, n(bestSigned.result().throughput()), bestSigned.result().throughput() / hsm.opsPerSecond());
@@ -139,10 +147,13 @@ final class Report {
                 + "(domain prefix + random bytes, about one receipt); a plain timed loop per thread, %d s warm-up then %d s measured.",
                 BenchmarkRun.MESSAGE_BYTES, BenchmarkRun.LIMIT_TIME.toSeconds() / 2, BenchmarkRun.LIMIT_TIME.toSeconds());
         l("");
-        l("| operation | 1 thread, ops/s | %d threads, ops/s | JMH (section above, different run), 1 / all |", np);
-        l("|---|---:|---:|---|");
-        l("| dual sign | %s | %s | 2,507 / 6,038 |", n(sign1.opsPerSecond()), n(sign.opsPerSecond()));
-        l("| dual verify | %s | %s | 3,924 / 5,814 |", n(ver1.opsPerSecond()), n(ver.opsPerSecond()));
+        l("| operation | 1 thread, ops/s | %d threads, ops/s | CPU ms/op (%d threads) | JMH (section above, different run), 1 / all |", np, np);
+        l("|---|---:|---:|---:|---|");
+        l("| dual sign | %s | %s | %.3f | 2,507 / 6,038 |", n(sign1.opsPerSecond()), n(sign.opsPerSecond()), sign.cpuMsPerOp());
+        l("| dual verify | %s | %s | %.3f | 3,924 / 5,814 |", n(ver1.opsPerSecond()), n(ver.opsPerSecond()), ver.cpuMsPerOp());
+        l("");
+        l("*CPU ms/op* is the measuring threads' own CPU time per operation (`ThreadMXBean`), which other load on the machine does not inflate; "
+                + "compare it with the service's *CPU/op* below.");
         l("");
 
         l("### (b) Baseline: a naive design signing every digest in the HSM");
@@ -151,9 +162,9 @@ final class Report {
                 + "(`Pkcs11Hsm.signAttestation`), %d-byte message, no network, no database: the ceiling of that design before any I/O.",
                 BenchmarkRun.MESSAGE_BYTES);
         l("");
-        l("| operation | 1 thread, ops/s | %d threads, ops/s |", np);
-        l("|---|---:|---:|");
-        l("| HSM ECDSA P-256 sign | %s | %s |", n(hsm1.opsPerSecond()), n(hsm.opsPerSecond()));
+        l("| operation | 1 thread, ops/s | %d threads, ops/s | CPU ms/op (%d threads, incl. SoftHSM2 in-process) |", np, np);
+        l("|---|---:|---:|---:|");
+        l("| HSM ECDSA P-256 sign | %s | %s | %.3f |", n(hsm1.opsPerSecond()), n(hsm.opsPerSecond()), hsm.cpuMsPerOp());
         l("");
 
         l("### (c) Sealer over gRPC");
@@ -206,12 +217,21 @@ final class Report {
         l("`pg_total_relation_size` (heap + TOAST + indexes) of `receipts`, `log_nodes` and `checkpoints` before and after sealing, "
                 + "divided by the number of new `receipts` rows.");
         l("");
-        l("| mode | seals | load | receipts Δ bytes | log_nodes Δ bytes | checkpoints Δ bytes | bytes/seal |");
+        l("| mode | seals | load | receipts Δ bytes (heap / TOAST / indexes) | log_nodes Δ bytes | checkpoints Δ bytes | bytes/seal |");
         l("|---|---:|---|---:|---:|---:|---:|");
         for (Storage s : run.storage) {
-            l("| %s | %s | %s | %s | %s | %s | **%s** |", s.mode(), n(s.seals()), String.format(Locale.ROOT, "stream c=%d, %,.0f seals/s, p99 %s ms",
-                    s.load().config().concurrency(), s.load().throughput(), ms(s.load().p99())), n(s.perTableDelta().get("receipts")),
-                    n(s.perTableDelta().get("log_nodes")), n(s.perTableDelta().get("checkpoints")), n(s.bytesPerSeal()));
+            var d = s.perTableDelta();
+            l("| %s | %s | %s | %s (%s / %s / %s) | %s | %s | **%s** |", s.mode(), n(s.seals()), String.format(Locale.ROOT, "stream c=%d, %,.0f seals/s, p99 %s ms",
+                    s.load().config().concurrency(), s.load().throughput(), ms(s.load().p99())), n(d.get("receipts")), n(d.get("receipts.heap")),
+                    n(d.get("receipts.toast")), n(d.get("receipts.indexes")), n(d.get("log_nodes")), n(d.get("checkpoints")), n(s.bytesPerSeal()));
+        }
+        for (Storage s : run.storage) {
+            var d = s.perTableDelta();
+            double per = s.seals();
+            l("");
+            l("Per seal (%s): heap %s, TOAST %s, indexes %s bytes. Average stored column sizes (`pg_column_size`, newest 10,000 rows): %s.", s.mode(),
+                    n(d.get("receipts.heap") / per), n(d.get("receipts.toast") / per), n(d.get("receipts.indexes") / per),
+                    String.join(", ", s.columns().entrySet().stream().map(e -> "`" + e.getKey() + "` " + n(e.getValue())).toList()));
         }
         if (signedStorage != null && signedStorage.perTableDelta().get("log_nodes") == 0) {
             l("");
@@ -240,6 +260,12 @@ final class Report {
                 l("| top of stack (self) | share |");
                 l("|---|---:|");
                 for (Map.Entry<String, Long> e : p.topSelf().subList(0, Math.min(10, p.topSelf().size()))) {
+                    l("| `%s` | %.1f%% |", e.getKey(), 100.0 * e.getValue() / p.samples());
+                }
+                l("");
+                l("| innermost `dev.sealer` frame on the stack (inclusive, the Sealer call that led there) | share |");
+                l("|---|---:|");
+                for (Map.Entry<String, Long> e : p.sealerFrames()) {
                     l("| `%s` | %.1f%% |", e.getKey(), 100.0 * e.getValue() / p.samples());
                 }
                 l("");
