@@ -45,8 +45,8 @@ final class Plot {
             p99.add(new Series(label, c, x, pts.stream().mapToDouble(p -> p.result().p99()).toArray(), s.equals("verify")));
         }
         List<Line> lines = new ArrayList<>();
-        BenchmarkRun.Rate sign = run.limits.get("dual-sign-" + BenchmarkRun.NPROC);
-        BenchmarkRun.Rate verify = run.limits.get("dual-verify-" + BenchmarkRun.NPROC);
+        BenchmarkRun.Rate sign = run.limit("dual-sign");
+        BenchmarkRun.Rate verify = run.limit("dual-verify");
         BenchmarkRun.Rate hsm = run.baseline.get("hsm-ecdsa-" + BenchmarkRun.NPROC);
         if (sign != null) {
             lines.add(new Line(String.format("raw dual-sign limit (%,.0f/s)", sign.opsPerSecond()), Color.BLACK, sign.opsPerSecond()));

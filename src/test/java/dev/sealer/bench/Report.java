@@ -64,9 +64,13 @@ final class Report {
 
     private String render() {
         int np = BenchmarkRun.NPROC;
-        Rate sign = run.limits.get("dual-sign-" + np);
+        Rate sign = run.limit("dual-sign");
+        Rate signBefore = run.limits.get("dual-sign-" + np);
+        Rate signAfter = run.limits.get("dual-sign-" + np + "-after");
+        Rate verBefore = run.limits.get("dual-verify-" + np);
+        Rate verAfter = run.limits.get("dual-verify-" + np + "-after");
         Rate sign1 = run.limits.get("dual-sign-1");
-        Rate ver = run.limits.get("dual-verify-" + np);
+        Rate ver = run.limit("dual-verify");
         Rate ver1 = run.limits.get("dual-verify-1");
         Rate hsm1 = run.baseline.get("hsm-ecdsa-1");
         Rate hsm = run.baseline.get("hsm-ecdsa-" + np);
@@ -130,11 +134,13 @@ final class Report {
         Point bestSignedCpu = run.points.stream().filter(p -> p.series().startsWith("signed-")).min((a, b) -> Double.compare(a.serviceCpuMsPerOp(),
                 b.serviceCpuMsPerOp())).orElseThrow();
         Point bestVerifyCpu = run.series("verify").stream().min((a, b) -> Double.compare(a.serviceCpuMsPerOp(), b.serviceCpuMsPerOp())).orElseThrow();
-        l("| (context) CPU efficiency, per-seal signed: raw dual-sign CPU/op ÷ service CPU/seal | %.3f ÷ %.3f ms (%s, c=%d) | %.2f | — |",
-                sign.cpuMsPerOp(), bestSignedCpu.serviceCpuMsPerOp(), bestSignedCpu.series(), bestSignedCpu.result().config().concurrency(),
-                sign.cpuMsPerOp() / bestSignedCpu.serviceCpuMsPerOp());
-        l("| (context) CPU efficiency, verify: raw dual-verify CPU/op ÷ service CPU/verification | %.3f ÷ %.3f ms (c=%d) | %.2f | — |",
-                ver.cpuMsPerOp(), bestVerifyCpu.serviceCpuMsPerOp(), bestVerifyCpu.result().config().concurrency(), ver.cpuMsPerOp() / bestVerifyCpu.serviceCpuMsPerOp());
+        double signEff = sign.cpuMsPerOp() / bestSignedCpu.serviceCpuMsPerOp();
+        double verEff = ver.cpuMsPerOp() / bestVerifyCpu.serviceCpuMsPerOp();
+        l("| same targets in CPU time (immune to other load): per-seal signed, raw dual-sign CPU/op ÷ service CPU/seal ≥ 0.6 | %.3f ÷ %.3f ms (%s, c=%d) | %.2f | %s |",
+                sign.cpuMsPerOp(), bestSignedCpu.serviceCpuMsPerOp(), bestSignedCpu.series(), bestSignedCpu.result().config().concurrency(), signEff,
+                pass(signEff >= BenchmarkRun.SIGNED_TARGET));
+        l("| same targets in CPU time: verify, raw dual-verify CPU/op ÷ service CPU/verification ≥ 0.6 | %.3f ÷ %.3f ms (c=%d) | %.2f | %s |",
+                ver.cpuMsPerOp(), bestVerifyCpu.serviceCpuMsPerOp(), bestVerifyCpu.result().config().concurrency(), verEff, pass(verEff >= BenchmarkRun.VERIFY_TARGET));
         if (hsm != null) {
             l("| (context) best per-seal signed vs the naive HSM ECDSA baseline (%s/s on %d threads) | %s seals/s | %.2f × baseline | — |",
                     n(hsm.opsPerSecond()), np, n(bestSigned.result().throughput()), bestSigned.result().throughput() / hsm.opsPerSecond());
@@ -149,8 +155,15 @@ final class Report {
         l("");
         l("| operation | 1 thread, ops/s | %d threads, ops/s | CPU ms/op (%d threads) | JMH (section above, different run), 1 / all |", np, np);
         l("|---|---:|---:|---:|---|");
-        l("| dual sign | %s | %s | %.3f | 2,507 / 6,038 |", n(sign1.opsPerSecond()), n(sign.opsPerSecond()), sign.cpuMsPerOp());
-        l("| dual verify | %s | %s | %.3f | 3,924 / 5,814 |", n(ver1.opsPerSecond()), n(ver.opsPerSecond()), ver.cpuMsPerOp());
+        l("| dual sign, start of run | %s | %s | %.3f | 2,507 / 6,038 |", n(sign1.opsPerSecond()), n(signBefore.opsPerSecond()), signBefore.cpuMsPerOp());
+        l("| dual verify, start of run | %s | %s | %.3f | 3,924 / 5,814 |", n(ver1.opsPerSecond()), n(verBefore.opsPerSecond()), verBefore.cpuMsPerOp());
+        if (signAfter != null) {
+            l("| dual sign, end of run | — | %s | %.3f | |", n(signAfter.opsPerSecond()), signAfter.cpuMsPerOp());
+            l("| dual verify, end of run | — | %s | %.3f | |", n(verAfter.opsPerSecond()), verAfter.cpuMsPerOp());
+        }
+        l("");
+        l("The targets use the higher all-cores rate of the two (the stricter target): dual sign **%s/s**, dual verify **%s/s**.",
+                n(sign.opsPerSecond()), n(ver.opsPerSecond()));
         l("");
         l("*CPU ms/op* is the measuring threads' own CPU time per operation (`ThreadMXBean`), which other load on the machine does not inflate; "
                 + "compare it with the service's *CPU/op* below.");
@@ -236,8 +249,9 @@ final class Report {
         if (signedStorage != null && signedStorage.perTableDelta().get("log_nodes") == 0) {
             l("");
             l("In per-seal signed mode this build writes no Merkle log nodes and no checkpoints (the commit queue has no log listener yet), "
-                    + "so all of it is the receipt row: canonical receipt JSON (~%d bytes here), two signatures (64 + 3,309 bytes, the ML-DSA-65 one "
-                    + "stored out of line in TOAST), and four indexes.", BenchmarkRun.MESSAGE_BYTES);
+                    + "so all of it is the receipts row: canonical receipt JSON (%s bytes stored), two signatures (64 + 3,309 bytes; the row is over "
+                    + "PostgreSQL's ~2 kB TOAST threshold, so the incompressible ML-DSA-65 signature goes out of line into TOAST chunks, whose "
+                    + "overhead and index are in the TOAST figure) and the primary key plus five indexes.", n(signedStorage.columns().get("receipt")));
         }
         l("");
 
