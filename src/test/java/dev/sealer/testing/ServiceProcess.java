@@ -31,6 +31,14 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts the jar with the given token, extra system properties and extra environment. */
     public static ServiceProcess start(String tokenLabel, Map<String, String> sysProps, Map<String, String> env) {
+        return start(tokenLabel, sysProps, env, List.of());
+    }
+
+    /**
+     * As {@link #start(String, Map, Map)}, with extra JVM options placed before {@code -jar}
+     * (e.g. {@code -XX:StartFlightRecording=...}, heap sizes).
+     */
+    public static ServiceProcess start(String tokenLabel, Map<String, String> sysProps, Map<String, String> env, List<String> jvmArgs) {
         String jar = System.getProperty("sealer.it.app-jar", "target/quarkus-app/quarkus-run.jar");
         TestHsm hsm = TestHsm.get();
         TestDatabase db = TestDatabase.get();
@@ -47,6 +55,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
         }
         sysProps.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", jar));
         try {
             Path log = Files.createTempFile("sealer-service-", ".log");
@@ -93,6 +102,12 @@ public final class ServiceProcess implements AutoCloseable {
         throw new AssertionError("service not ready after " + timeout + "; output:\n" + output());
     }
 
+    /** The OS process id (for jcmd, CPU accounting). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The service's stdout and stderr so far. */
     public String output() {
         try {
             return Files.readString(log);
