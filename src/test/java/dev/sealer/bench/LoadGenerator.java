@@ -121,7 +121,7 @@ public final class LoadGenerator implements AutoCloseable {
         if (f == null || f.getType() != FieldDescriptor.Type.ENUM) {
             return Optional.empty();
         }
-        return f.getEnumType().getValues().stream().filter(v -> v.getName().toUpperCase().contains("BATCH")).findFirst();
+        return f.getEnumType().getValues().stream().filter(v -> v.getName().equals("ANCHORED") || v.getName().toUpperCase().contains("BATCH")).findFirst();
     }
 
     public long sealsKept() {
