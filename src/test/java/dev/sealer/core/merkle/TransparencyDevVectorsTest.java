@@ -88,11 +88,11 @@ class TransparencyDevVectorsTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> read(Path f) throws IOException {
-        return (Map<String, Object>) TinyJson.parse(Files.readString(f, StandardCharsets.UTF_8));
+        return (Map<String, Object>) dev.sealer.core.json.Json.parse(Files.readString(f, StandardCharsets.UTF_8));
     }
 
     private static long num(Map<String, Object> v, String key) {
-        return (Long) v.get(key);
+        return ((Number) v.get(key)).longValue(); // 2^64-1 (Go's uint64) arrives as BigInteger and wraps to -1, as in Go's int64 view
     }
 
     private static byte[] b64(Map<String, Object> v, String key) {
