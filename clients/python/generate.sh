@@ -2,7 +2,7 @@
 # Generates the Python stubs of the Sealer gRPC contract with Debian's protoc and
 # grpc_python_plugin (packages protobuf-compiler, protobuf-compiler-grpc, libprotobuf-dev):
 #
-#   ../../proto/sealer/v1/*.proto  ->  sealer/v1/{seal,key}_pb2.py, {seal,key}_pb2_grpc.py
+#   ../../proto/sealer/v1/*.proto  ->  sealer/v1/{seal,key,log,audit}_pb2.py, *_pb2_grpc.py
 #   rpc_status.proto               ->  sealer/v1/rpc_status_pb2.py  (google.rpc Status/ErrorInfo)
 #
 # The output is generated code: gitignored, never committed. sealer_client.py runs this script

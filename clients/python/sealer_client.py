@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Sealer client: seal a file or a model directory, verify it, fetch the trust bundle.
+"""Sealer client: seal a file or a model directory, verify it, fetch the trust bundle; operate suites, the log and the audit trail.
 
 A small command line and importable module over Sealer's gRPC contract (proto/sealer/v1). It
 needs only Debian 12 packages: python3-grpcio, python3-protobuf, protobuf-compiler,
@@ -27,6 +27,10 @@ As a module:
         print(resp.seal.seal_id, client.verify(resp.seal.seal_id, digest).verdict)
 
 Errors of the service raise SealerError (grpc status code, google.rpc.ErrorInfo reason, message).
+
+Operator and auditor commands (roles of docs/security.md; the service decides, the client only
+shows PERMISSION_DENIED): suites, rotate, revoke, affected, reseal (KeyService); checkpoint,
+proof, sweep (LogService); audit (AuditService).
 """
 
 import argparse
@@ -45,13 +49,14 @@ CHUNK = 1 << 20
 # Exit codes (also in --help).
 EXIT_OK = 0            # sealed / VALID / written
 EXIT_ERROR = 1         # usage, I/O, connection or RPC error
-EXIT_INVALID = 2       # verify: the seal does not hold for this artifact
+EXIT_INVALID = 2       # verify: the seal does not hold for this artifact; sweep: findings
 EXIT_REJECTED = 3      # the service rejected the request as malformed (INVALID_ARGUMENT)
 
 EXIT_CODES_HELP = """exit codes:
-  0  success (seal written, VALID, trust bundle written)
+  0  success (seal written, VALID, trust bundle written, sweep clean, ...)
   1  usage error, unreadable file, connection failure or any other RPC error
-  2  verify: INVALID (the reason and detail are printed)
+     (e.g. PERMISSION_DENIED: the client certificate lacks the method's role)
+  2  verify: INVALID (the reason and detail are printed); sweep: findings (printed)
   3  the service rejected the request as malformed (gRPC INVALID_ARGUMENT,
      e.g. INVALID_LABELS, INVALID_SUBJECT, UNKNOWN_PARENT)
 
@@ -68,7 +73,8 @@ def _stubs_stale():
     """True when the generated stubs are missing or older than the .proto files or generate.sh."""
     out = os.path.join(HERE, "sealer", "v1")
     generated = [os.path.join(out, n) for n in
-                 ("seal_pb2.py", "seal_pb2_grpc.py", "key_pb2.py", "key_pb2_grpc.py", "rpc_status_pb2.py")]
+                 ("seal_pb2.py", "seal_pb2_grpc.py", "key_pb2.py", "key_pb2_grpc.py", "log_pb2.py",
+                  "log_pb2_grpc.py", "audit_pb2.py", "audit_pb2_grpc.py", "rpc_status_pb2.py")]
     if not all(os.path.exists(p) for p in generated):
         return True
     proto_dir = os.environ.get("PROTO_DIR", os.path.join(HERE, "..", "..", "proto"))
@@ -88,11 +94,14 @@ def _load_stubs():
             raise RuntimeError("cannot generate the gRPC stubs (clients/python/generate.sh):\n" + r.stderr + r.stdout)
     if HERE not in sys.path:
         sys.path.insert(0, HERE)
-    from sealer.v1 import key_pb2, key_pb2_grpc, rpc_status_pb2, seal_pb2, seal_pb2_grpc
-    return seal_pb2, seal_pb2_grpc, key_pb2, key_pb2_grpc, rpc_status_pb2
+    from sealer.v1 import (audit_pb2, audit_pb2_grpc, key_pb2, key_pb2_grpc, log_pb2, log_pb2_grpc,
+                           rpc_status_pb2, seal_pb2, seal_pb2_grpc)
+    return (seal_pb2, seal_pb2_grpc, key_pb2, key_pb2_grpc, log_pb2, log_pb2_grpc, audit_pb2, audit_pb2_grpc,
+            rpc_status_pb2)
 
 
-seal_pb2, seal_pb2_grpc, key_pb2, key_pb2_grpc, rpc_status_pb2 = _load_stubs()
+(seal_pb2, seal_pb2_grpc, key_pb2, key_pb2_grpc, log_pb2, log_pb2_grpc, audit_pb2, audit_pb2_grpc,
+ rpc_status_pb2) = _load_stubs()
 import grpc  # noqa: E402  (after the stubs, so a missing stub toolchain is reported first)
 
 
@@ -246,6 +255,8 @@ class Client:
                         else grpc.insecure_channel(self.target))
         self.seals = seal_pb2_grpc.SealServiceStub(self.channel)
         self.keys = key_pb2_grpc.KeyServiceStub(self.channel)
+        self.log = log_pb2_grpc.LogServiceStub(self.channel)
+        self.audit = audit_pb2_grpc.AuditServiceStub(self.channel)
 
     def __enter__(self):
         return self
@@ -281,6 +292,82 @@ class Client:
     def trust_bundle(self):
         """The trust bundle JSON (sealer-trust-bundle/v1) for offline verification."""
         return self._call(self.keys.GetTrustBundle, key_pb2.GetTrustBundleRequest()).trust_bundle_json
+
+    # Operators (key-admin) and auditors
+
+    def list_suites(self):
+        """Every signature suite (key_pb2.Suite: suite_id, status, sign_from/until, verify_until, ...)."""
+        return list(self._call(self.keys.ListSuites, key_pb2.ListSuitesRequest()).suites)
+
+    def rotate_suite(self, expected_active_suite_id=""):
+        """Rotates the active suite (only if it is still expected_active_suite_id, when given);
+        returns the RotateSuiteResponse (active_suite_id, rotated)."""
+        return self._call(self.keys.RotateSuite,
+                          key_pb2.RotateSuiteRequest(expected_active_suite_id=expected_active_suite_id or ""))
+
+    def revoke_suite(self, suite_id, compromised_since, reason):
+        """Revokes a suite compromised since an RFC 3339 UTC time; returns the active suite id."""
+        req = key_pb2.RevokeSuiteRequest(suite_id=suite_id, compromised_since=compromised_since, reason=reason)
+        return self._call(self.keys.RevokeSuite, req).active_suite_id
+
+    def affected_seals(self, suite_id, page_size=0):
+        """Yields the SealRecords a revocation of suite_id invalidates, following page tokens."""
+        token = ""
+        while True:
+            resp = self._call(self.keys.ListAffectedSeals, key_pb2.ListAffectedSealsRequest(
+                suite_id=suite_id, page_size=page_size, page_token=token))
+            yield from resp.seals
+            if not resp.next_page_token or resp.next_page_token == token:
+                return
+            token = resp.next_page_token
+
+    def reseal_affected(self, suite_id, limit=0):
+        """Yields (old_seal_id, new_seal_id) while ResealAffected reports more to do."""
+        while True:
+            resp = self._call(self.keys.ResealAffected, key_pb2.ResealAffectedRequest(suite_id=suite_id, limit=limit))
+            for r in resp.reseals:
+                yield r.old_seal_id, r.new_seal_id
+            if not resp.more:
+                return
+            if not resp.reseals:
+                raise SealerError("INTERNAL", None, "ResealAffected reported more seals but re-sealed none; stopping")
+
+    def checkpoint(self, tree_size=0):
+        """The latest checkpoint (tree_size 0) or the one issued at exactly tree_size."""
+        return self._call(self.log.GetCheckpoint, log_pb2.GetCheckpointRequest(tree_size=tree_size))
+
+    def inclusion_proof(self, seal_id, earliest=False, tree_size=0):
+        """The Anchor (leaf_index, tree_size, inclusion_proof, checkpoint) of a seal."""
+        req = log_pb2.GetInclusionProofRequest(seal_id=seal_id, tree_size=tree_size, earliest=earliest)
+        return self._call(self.log.GetInclusionProof, req)
+
+    def integrity_sweep(self):
+        """Runs the integrity sweep; returns the IntegritySweepReport."""
+        return self._call(self.log.RunIntegritySweep, log_pb2.RunIntegritySweepRequest())
+
+    def audit_events(self, since=None, actor="", action="", page_size=0):
+        """Yields the AuditEvents occurred at or after `since` (RFC 3339 string or None) by
+        `actor` (exact, or all), following page tokens."""
+        req = audit_pb2.ListAuditEventsRequest(actor=actor or "", action=action or "", page_size=page_size)
+        if since:
+            getattr(req.occurred, "from").CopyFrom(parse_rfc3339(since))
+        while True:
+            resp = self._call(self.audit.ListAuditEvents, req)
+            yield from resp.events
+            if not resp.next_page_token or resp.next_page_token == req.page_token:
+                return
+            req.page_token = resp.next_page_token
+
+
+def parse_rfc3339(text):
+    """'2026-11-21T10:00:00Z' (or with an offset) -> google.protobuf.Timestamp."""
+    from google.protobuf.timestamp_pb2 import Timestamp
+    ts = Timestamp()
+    try:
+        ts.FromJsonString(text)
+    except ValueError as e:
+        raise UsageError("not an RFC 3339 time (e.g. 2026-11-21T10:00:00Z): '%s' (%s)" % (text, e)) from None
+    return ts
 
 
 # --------------------------------------------------------------------------------------------
@@ -392,6 +479,75 @@ def cmd_trust_bundle(args, client):
     return EXIT_OK
 
 
+def cmd_suites(args, client):
+    for s in client.list_suites():
+        print("%s %s sign %s..%s verify-until %s" % (s.suite_id, s.status, s.sign_from or "-", s.sign_until or "-",
+                                                    s.verify_until or "-"))
+    return EXIT_OK
+
+
+def cmd_rotate(args, client):
+    resp = client.rotate_suite(args.expected_active)
+    print("active suite=%s rotated=%s" % (resp.active_suite_id, "true" if resp.rotated else "false"))
+    return EXIT_OK
+
+
+def cmd_revoke(args, client):
+    active = client.revoke_suite(args.suite_id, args.compromised_since, args.reason)
+    print("revoked %s (compromised since %s); active suite=%s" % (args.suite_id, args.compromised_since, active))
+    return EXIT_OK
+
+
+def cmd_affected(args, client):
+    for record in client.affected_seals(args.suite_id):
+        print(record.seal_id)
+    return EXIT_OK
+
+
+def cmd_reseal(args, client):
+    count = 0
+    for old, new in client.reseal_affected(args.suite_id):
+        print("%s -> %s" % (old, new))
+        count += 1
+    print("re-sealed %d seal(s) of %s" % (count, args.suite_id), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_checkpoint(args, client):
+    note = client.checkpoint(args.size).note
+    sys.stdout.write(note if note.endswith("\n") else note + "\n")
+    return EXIT_OK
+
+
+def cmd_proof(args, client):
+    anchor = client.inclusion_proof(args.seal_id, earliest=args.earliest)
+    print("leaf_index %d" % anchor.leaf_index)
+    print("tree_size %d" % anchor.tree_size)
+    print("checkpoint_suite %s" % anchor.checkpoint_suite_id)
+    print("proof %d hash(es)" % len(anchor.inclusion_proof))
+    for h in anchor.inclusion_proof:
+        print("  " + h.hex())
+    return EXIT_OK
+
+
+def cmd_sweep(args, client):
+    r = client.integrity_sweep()
+    print("%s: %d receipts, %d nodes, %d checkpoints checked, %d finding(s)" % (
+        "clean" if r.clean and not r.findings else "FINDINGS", r.receipts_checked, r.nodes_checked,
+        r.checkpoints_checked, len(r.findings)))
+    for f in r.findings:
+        print("%s seal=%s leaf=%d: %s" % (f.reason, f.seal_id or "-", f.leaf_index, f.detail))
+    return EXIT_OK if r.clean and not r.findings else EXIT_INVALID
+
+
+def cmd_audit(args, client):
+    for e in client.audit_events(since=args.since, actor=args.actor):
+        print("%s #%d %s %s actor=%s%s%s" % (
+            e.occurred_at.ToJsonString(), e.event_seq, e.outcome, e.action, json.dumps(e.actor),
+            " target=" + json.dumps(e.target) if e.target else "", ": " + e.detail if e.detail else ""))
+    return EXIT_OK
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on usage errors; 2 means INVALID here, so usage errors exit 1."""
 
@@ -435,6 +591,36 @@ def parser():
                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     t.add_argument("--out", required=True, metavar="FILE", help="where to write the trust bundle JSON")
     t.set_defaults(func=cmd_trust_bundle)
+
+    def command(name, func, help_):
+        c = sub.add_parser(name, parents=[conn], help=help_, epilog=EXIT_CODES_HELP,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        c.set_defaults(func=func)
+        return c
+
+    command("suites", cmd_suites, "list the signature suites: id, status, signing and verification windows (auditor, key-admin)")
+    c = command("rotate", cmd_rotate, "rotate the active suite (key-admin)")
+    c.add_argument("--expected-active", metavar="SUITE_ID", default="",
+                   help="rotate only if this suite is still the active one (otherwise: rotated=false)")
+    c = command("revoke", cmd_revoke, "revoke a compromised suite (key-admin)")
+    c.add_argument("suite_id", metavar="SUITE_ID")
+    c.add_argument("--compromised-since", required=True, metavar="RFC3339",
+                   help="when the key is believed compromised, e.g. 2026-11-21T10:00:00Z (not in the future)")
+    c.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded)")
+    c = command("affected", cmd_affected, "list the seals a revocation invalidates, one id per line (auditor, key-admin)")
+    c.add_argument("suite_id", metavar="SUITE_ID")
+    c = command("reseal", cmd_reseal, "re-seal every affected seal under the active suite, printing OLD -> NEW (key-admin)")
+    c.add_argument("suite_id", metavar="SUITE_ID")
+    c = command("checkpoint", cmd_checkpoint, "print a signed checkpoint of the log (auditor)")
+    c.add_argument("--size", type=int, default=0, metavar="N", help="the checkpoint issued at tree size N (default: the latest)")
+    c = command("proof", cmd_proof, "print a seal's inclusion proof: leaf index, tree size, hashes in hex (auditor)")
+    c.add_argument("seal_id", metavar="SEAL_ID")
+    c.add_argument("--earliest", action="store_true",
+                   help="against the first checkpoint that covers the seal (default: the latest)")
+    command("sweep", cmd_sweep, "run the log integrity sweep; exit 0 clean, 2 findings (auditor, key-admin)")
+    c = command("audit", cmd_audit, "list audit events, oldest first (auditor)")
+    c.add_argument("--since", metavar="RFC3339", help="events at or after this time")
+    c.add_argument("--actor", default="", metavar="A", help='exact actor, e.g. "CN=dev-sealer,O=Sealer dev" or anonymous')
     return p
 
 

@@ -159,6 +159,19 @@ class PythonClientTest {
     }
 
     @Test
+    void pythonClient_operatorCommands_suitesRotateSweep(@TempDir Path dir) throws Exception {
+        String active = suites.state().activeCertificate().suiteId();
+        Run list = client(dir, "suites", "--target", TARGET);
+        assertTrue(list.exit() == 0 && list.stdout().contains(active + " ACTIVE sign "), list.describe());
+        Run rotated = client(dir, "rotate", "--expected-active", active, "--target", TARGET);
+        assertTrue(rotated.exit() == 0 && rotated.stdout().matches("active suite=(?!" + active + ")\\S+ rotated=true\n"), rotated.describe());
+        Run again = client(dir, "rotate", "--expected-active", active, "--target", TARGET);
+        assertEquals(rotated.stdout().replace("rotated=true", "rotated=false"), again.stdout(), again.describe());
+        Run sweep = client(dir, "sweep", "--target", TARGET);
+        assertTrue(sweep.exit() == 0 && sweep.stdout().startsWith("clean: "), sweep.describe());
+    }
+
+    @Test
     void pythonClient_rpcErrorsShowStatusAndReason(@TempDir Path dir) throws Exception {
         Path artifact = Files.writeString(dir.resolve("data.csv"), "a,b\n1,2\n");
         Run bad = client(dir, "seal", artifact.toString(), "--target", TARGET, "--label", "Bad Key=x");
