@@ -58,7 +58,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     String authority;
     @ConfigProperty(name = "sealer.log.checkpoint-max-delay", defaultValue = "1S")
     Duration maxDelay;
-    @ConfigProperty(name = "sealer.log.anchored-max-delay", defaultValue = "PT0.02S")
+    @ConfigProperty(name = "sealer.log.anchored-max-delay", defaultValue = "PT0.002S")
     Duration anchoredMaxDelay;
     @ConfigProperty(name = "sealer.log.checkpoint-max-entries", defaultValue = "8192")
     long maxEntries;
@@ -124,7 +124,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     private void run() {
         while (running) {
             try {
-                Thread.sleep(5);
+                Thread.sleep(1);
                 long now = System.nanoTime();
                 long pending = committedSize - checkpointSize;
                 boolean due = pending > 0 && (pending >= maxEntries

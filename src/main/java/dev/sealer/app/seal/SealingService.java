@@ -57,6 +57,8 @@ public class SealingService {
     @Inject
     Clock clock;
     private CommitQueue queue;
+    private final java.util.concurrent.ExecutorService answers = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), Thread.ofPlatform().name("seal-answer-", 0).daemon().factory());
 
     /** SIGNED: the receipt is dual-signed on its own. ANCHORED: no per-seal signature; answered once a checkpoint covers it. */
     public enum Mode { SIGNED, ANCHORED }
@@ -96,6 +98,7 @@ public class SealingService {
     @PreDestroy
     void stop() {
         queue.close();
+        answers.shutdown();
     }
 
     public CompletableFuture<SealView> seal(SealCommand cmd) {
@@ -114,12 +117,14 @@ public class SealingService {
         byte[] canonical = receipt.canonicalBytes();
         if (cmd.mode() == Mode.SIGNED) {
             DualSignature sig = state.activeKeys().sign(SignedMessage.receipt(canonical));
-            return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApply(o -> view(o.seal(), o.replayed()));
+            // answers are built off the single commit thread
+            return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApplyAsync(o -> view(o.seal(), o.replayed()), answers);
         }
         // ANCHORED: one dual signature per checkpoint instead of one per seal
         return queue.submit(receipt, canonical, null, null).thenCompose(o -> {
             SealView v = view(o.seal(), o.replayed());
-            return log.awaitAnchor(o.seal().leafIndex()).thenApply(v::withAnchor);
+            // answers are built off the checkpointer thread, which must only sign and prove
+            return log.awaitAnchor(o.seal().leafIndex()).thenApplyAsync(v::withAnchor, answers);
         });
     }
 

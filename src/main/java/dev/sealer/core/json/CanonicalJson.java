@@ -81,7 +81,7 @@ public final class CanonicalJson {
     }
 
     private static final class Writer {
-        final StringBuilder out = new StringBuilder(256);
+        final StringBuilder out = new StringBuilder(1024);
         /** Path of map keys (String) and list indices (Integer) down to the current value. */
         final List<Object> path = new ArrayList<>();
 
@@ -188,13 +188,16 @@ public final class CanonicalJson {
         void string(String s) {
             out.append('"');
             int len = s.length();
+            int run = 0; // start of the pending run of characters that need no escape: appended in one go
             for (int i = 0; i < len; i++) {
                 char c = s.charAt(i);
-                if (c >= 0x20 && c < 0x7f) {
-                    if (c == '"' || c == '\\') {
-                        out.append('\\');
-                    }
-                    out.append(c);
+                if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                    continue;
+                }
+                out.append(s, run, i);
+                run = i + 1;
+                if (c == '"' || c == '\\') {
+                    out.append('\\').append(c);
                     continue;
                 }
                 switch (c) {
@@ -208,6 +211,7 @@ public final class CanonicalJson {
                             if (i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
                                 unicodeEscape(c);
                                 unicodeEscape(s.charAt(++i));
+                                run = i + 1;
                                 continue;
                             }
                             throw unpaired(c, i);
@@ -219,6 +223,7 @@ public final class CanonicalJson {
                     }
                 }
             }
+            out.append(s, run, len);
             out.append('"');
         }
 
