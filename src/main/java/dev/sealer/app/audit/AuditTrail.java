@@ -12,12 +12,10 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -92,16 +90,13 @@ public class AuditTrail {
 
     /** One page of events, ordered by (occurred_at, event_seq). */
     public Page list(AuditStore.Filter filter, String pageToken, int pageSize) {
-        Instant afterTime = null;
-        long afterSeq = 0;
-        if (pageToken != null && !pageToken.isEmpty()) {
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.US_ASCII).split("\\|");
-                afterTime = Instant.parse(parts[0]);
-                afterSeq = Long.parseLong(parts[1]);
-            } catch (RuntimeException e) {
-                throw new SealerException(Reason.INVALID_ARGUMENT, "page_token is not a token this service issued");
-            }
+        dev.sealer.store.PageCursor cursor = dev.sealer.store.PageCursor.decode(pageToken);
+        Instant afterTime = cursor == null ? null : cursor.time();
+        long afterSeq;
+        try {
+            afterSeq = cursor == null ? 0 : Long.parseLong(cursor.key());
+        } catch (NumberFormatException e) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, "page_token is not a token this service issued");
         }
         try (Connection c = dataSource.getConnection()) {
             List<AuditEvent> rows = AuditStore.list(c, filter, afterTime, afterSeq, pageSize + 1);
@@ -109,8 +104,7 @@ public class AuditTrail {
             if (rows.size() > pageSize) {
                 rows = rows.subList(0, pageSize);
                 AuditEvent last = rows.getLast();
-                next = Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString((last.occurredAt() + "|" + last.eventSeq()).getBytes(StandardCharsets.US_ASCII));
+                next = new dev.sealer.store.PageCursor(last.occurredAt(), Long.toString(last.eventSeq())).encode();
             }
             return new Page(List.copyOf(rows), next);
         } catch (SQLException e) {

@@ -22,12 +22,10 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -215,25 +213,16 @@ public class SealingService {
     }
 
     public Page list(ReceiptStore.Filter filter, String pageToken, int pageSize) {
-        Instant afterTime = null;
-        UUID afterId = null;
-        if (pageToken != null && !pageToken.isEmpty()) {
-            try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.US_ASCII).split("\\|");
-                afterTime = Instant.parse(parts[0]);
-                afterId = UUID.fromString(parts[1]);
-            } catch (RuntimeException e) {
-                throw new SealerException(Reason.INVALID_ARGUMENT, "page_token is not a token this service issued");
-            }
-        }
+        dev.sealer.store.PageCursor cursor = dev.sealer.store.PageCursor.decode(pageToken);
+        Instant afterTime = cursor == null ? null : cursor.time();
+        UUID afterId = cursor == null ? null : SealLimits.sealId(cursor.key(), Reason.INVALID_ARGUMENT);
         try (Connection c = dataSource.getConnection()) {
             List<StoredSeal> rows = ReceiptStore.list(c, filter, afterTime, afterId, pageSize + 1);
             String next = "";
             if (rows.size() > pageSize) {
                 rows = rows.subList(0, pageSize);
                 StoredSeal last = rows.getLast();
-                next = Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString((last.committedAt() + "|" + last.sealId()).getBytes(StandardCharsets.US_ASCII));
+                next = new dev.sealer.store.PageCursor(last.committedAt(), last.sealId().toString()).encode();
             }
             return new Page(rows.stream().map(s -> view(s, false)).toList(), next);
         } catch (SQLException e) {
