@@ -106,11 +106,13 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
             Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
             Receipt receipt;
             DualSignature signature;
+            java.util.Optional<dev.sealer.store.ReceiptStore.StoredSeal> stored = java.util.Optional.empty();
             switch (request.getTargetCase()) {
                 case SEAL_ID -> {
                     SealView view = sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT));
                     receipt = view.receipt();
                     signature = view.signature();
+                    stored = java.util.Optional.of(view.stored());
                 }
                 case SEAL -> {
                     SealRecord seal = request.getSeal();
@@ -131,7 +133,8 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
             boolean unsigned = signature.ed25519() == null && signature.mlDsa() == null;
             dev.sealer.core.log.Anchor anchor = null;
             if (unsigned || sealing.isRevoked(receipt.suiteId())) {
-                anchor = sealing.find(receipt.sealId()).flatMap(sealing::earliestAnchorOf).orElse(null);
+                // by seal id the row is already read; a seal passed in full is looked up once
+                anchor = (stored.isPresent() ? stored : sealing.find(receipt.sealId())).flatMap(sealing::earliestAnchorOf).orElse(null);
                 if (unsigned && anchor == null) {
                     return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
                 }

@@ -116,11 +116,11 @@ public class SealingService {
         if (cmd.mode() == Mode.SIGNED) {
             DualSignature sig = state.activeKeys().sign(SignedMessage.receipt(canonical));
             // answers are built off the single commit thread
-            return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApplyAsync(o -> view(o.seal(), o.replayed()), answers);
+            return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApplyAsync(o -> view(o, receipt), answers);
         }
         // ANCHORED: one dual signature per checkpoint instead of one per seal
         return queue.submit(receipt, canonical, null, null).thenCompose(o -> {
-            SealView v = view(o.seal(), o.replayed());
+            SealView v = view(o, receipt);
             // answers are built off the checkpointer thread, which must only sign and prove
             return log.awaitAnchor(o.seal().leafIndex()).thenApplyAsync(v::withAnchor, answers);
         });
@@ -233,6 +233,15 @@ public class SealingService {
     /** Verifies a seal against the artifact digest with the same verifier the offline command uses. */
     public Verdict verify(Receipt receipt, DualSignature signature, Anchor anchor, Optional<Digest> artifact) {
         return suites.state().verifier().verify(receipt, signature, anchor, artifact);
+    }
+
+    /** The answer for a commit: the receipt built here, unless the request replayed an earlier seal (then the stored one). */
+    private static SealView view(CommitQueue.Outcome o, Receipt built) {
+        if (o.replayed()) {
+            return view(o.seal(), true);
+        }
+        StoredSeal s = o.seal();
+        return new SealView(s, built, new DualSignature(s.sigEd25519(), s.sigMlDsa()), false, null);
     }
 
     private static SealView view(StoredSeal s, boolean replayed) {

@@ -98,15 +98,17 @@ public class SuiteRegistry {
             c.setAutoCommit(false);
             try {
                 SuiteEventStore.lock(c);
-                SuiteLedger ledger = SuiteLedger.fold(events(c));
+                List<SuiteEvent> history = events(c);
+                SuiteLedger ledger = SuiteLedger.fold(history);
                 List<Step> steps = plan.apply(ledger);
                 for (Step s : steps) {
                     s.apply(c);
                 }
                 if (!steps.isEmpty()) {
-                    ledger = SuiteLedger.fold(events(c));
+                    history = events(c);
+                    ledger = SuiteLedger.fold(history);
                 }
-                long version = SuiteEventStore.all(c).size();
+                long version = history.size();
                 c.commit();
                 install(ledger, version);
                 return ledger;
