@@ -87,7 +87,7 @@ class SealFaultTest {
 
     @Test
     void hsmSessionLoggedOut_sealIsUnavailableHsmUnavailable_writesNothing_andRecoversWithoutRestart() throws Exception {
-        long slot = slotOf(TestHsm.GOOD);
+        long slot = TestHsm.slot(TestHsm.GOOD);
         Provider other = Security.getProvider("SunPKCS11").configure("--name=FaultInjector\nlibrary=" + DevToken.SOFTHSM_LIBRARY + "\nslot=" + slot + "\n");
         AuthProvider auth = (AuthProvider) other;
         char[] pin = TestHsm.get().pin(TestHsm.GOOD);
@@ -134,13 +134,4 @@ class SealFaultTest {
         throw new AssertionError("sealing did not recover within 30 s", last);
     }
 
-    private static long slotOf(String label) throws Exception {
-        Class<?> wrapper = Class.forName("dev.sealer.hsm.Pkcs11Wrapper");
-        var load = wrapper.getDeclaredMethod("load", String.class);
-        load.setAccessible(true);
-        Object w = load.invoke(null, DevToken.SOFTHSM_LIBRARY);
-        var slots = wrapper.getDeclaredMethod("slotsWithTokenLabel", String.class);
-        slots.setAccessible(true);
-        return ((List<Long>) slots.invoke(w, label)).getFirst();
-    }
 }

@@ -91,12 +91,7 @@ public final class TestHsm {
      */
     private void importRoot(byte[] known) {
         try {
-            Class<?> w = Class.forName("dev.sealer.hsm.Pkcs11Wrapper");
-            var load = w.getDeclaredMethod("load", String.class);
-            load.setAccessible(true);
-            var slots = w.getDeclaredMethod("slotsWithTokenLabel", String.class);
-            slots.setAccessible(true);
-            long slot = ((List<Long>) slots.invoke(load.invoke(null, DevToken.SOFTHSM_LIBRARY), GOOD)).getFirst();
+            long slot = slot(GOOD);
             java.security.Provider p = java.security.Security.getProvider("SunPKCS11").configure("--name=RootImport\nlibrary="
                     + DevToken.SOFTHSM_LIBRARY + "\nslot=" + slot + "\nattributes(*, CKO_SECRET_KEY, *) = {\n CKA_SENSITIVE = true\n"
                     + " CKA_EXTRACTABLE = false\n CKA_PRIVATE = true\n CKA_SIGN = true\n}\n");
@@ -107,6 +102,21 @@ public final class TestHsm {
             ks.setEntry(IMPORTED_ROOT_LABEL, new java.security.KeyStore.SecretKeyEntry(key), null);
         } catch (Exception e) {
             throw new IllegalStateException("cannot import the test root: " + e, e);
+        }
+    }
+
+    /** The PKCS#11 slot of a token of this store (through the adapter's package-private wrapper). */
+    @SuppressWarnings("unchecked")
+    public static long slot(String label) {
+        try {
+            Class<?> w = Class.forName("dev.sealer.hsm.Pkcs11Wrapper");
+            var load = w.getDeclaredMethod("load", String.class);
+            load.setAccessible(true);
+            var slots = w.getDeclaredMethod("slotsWithTokenLabel", String.class);
+            slots.setAccessible(true);
+            return ((List<Long>) slots.invoke(load.invoke(null, DevToken.SOFTHSM_LIBRARY), label)).getFirst();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
         }
     }
 

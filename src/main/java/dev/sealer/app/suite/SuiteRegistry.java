@@ -183,6 +183,14 @@ public class SuiteRegistry {
      * OVERLAP suites after their overlap, and picks up changes made by other instances.
      */
     @io.quarkus.scheduler.Scheduled(every = "${sealer.suite.check-interval:2s}", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    void scheduledLifecycle() {
+        try {
+            lifecycle();
+        } catch (SealerException e) {
+            LOG.warnf("suite lifecycle check skipped: %s (retried every check interval)", e.getMessage());
+        }
+    }
+
     public void lifecycle() {
         Instant now = clock.instant();
         change(ledger -> {
