@@ -22,25 +22,53 @@ create table suite_events (
 );
 create index suite_events_suite on suite_events (suite_id, event_seq);
 
--- Receipts: the canonical receipt bytes are what was signed and what the log leaf hashes.
+-- Signature suites that signed receipts, numbered so each receipt row names its suite in 4 bytes.
+create table suites (
+  suite_no      integer     generated always as identity primary key,
+  suite_id      text        not null unique
+);
+
+-- Receipts, one row per seal, stored as their fields: the canonical receipt bytes (what was
+-- signed and what the log leaf hashes) are rebuilt from them exactly (RFC 8785 is a function of
+-- the fields), so the JSON is not stored twice. leaf_tag, the first 8 bytes of the leaf hash,
+-- lets the integrity sweep name the row that no longer hashes to its leaf.
+--
+-- seal_id is time-ordered (UUIDv7 layout built from committed_at, microseconds in rand_a), so
+-- ordering by seal_id IS ordering by (committed_at, seal_id): the primary key serves the
+-- committed_at range query and no separate time index is needed. request_id, subject and signer
+-- are looked up through 8-byte hashes (the exact value is rechecked on the row); request_id
+-- uniqueness is enforced by the single log writer under the log lock (CommitQueue), which
+-- checks every request_id before it inserts.
 create table receipts (
   seal_id       uuid        primary key,
-  request_id    text        not null unique,
   leaf_index    bigint      not null unique,
   committed_at  timestamptz not null,
+  leaf_tag      bigint      not null,
+  suite_no      integer     not null,
+  digest_alg    smallint    not null,
+  stage         smallint    not null,
+  request_id    text        not null,
   subject       text        not null,
   signer        text        not null,
-  suite_id      text        not null,
-  receipt       bytea       not null,
-  sig_ed25519   bytea,                  -- null for seals anchored only by a checkpoint (batched mode)
-  sig_ml_dsa    bytea
+  digest        bytea       not null,
+  labels        text        not null,  -- canonical JSON object of the labels, '' when there are none
+  parents       bytea       not null   -- parent seal ids, 16 bytes each, '' when there are none
 );
-create index receipts_committed_at on receipts (committed_at, seal_id);
-create index receipts_subject on receipts (subject, committed_at);
-create index receipts_signer on receipts (signer, committed_at);
+create index receipts_request_id on receipts (hashtextextended(request_id, 0));
+create index receipts_subject on receipts (hashtextextended(subject, 0), committed_at);
+create index receipts_signer on receipts (hashtextextended(signer, 0), committed_at);
 
--- Merkle log: one row per complete (perfect) subtree node, so a proof for any tree size is
--- served by fetching nodes (level 0 = leaf hashes).
+-- Per-seal signatures (SIGNED mode); ANCHORED seals have none: a checkpoint signs them.
+create table seal_signatures (
+  leaf_index    bigint      primary key,
+  sig_ed25519   bytea       not null,
+  sig_ml_dsa    bytea       not null
+);
+
+-- Merkle log: complete (perfect) subtree nodes at the levels that are positive multiples of 4
+-- (core.merkle.StoredLevels). Leaf hashes are recomputed from the receipts and every other
+-- node is hashed up from at most 8 nodes of the stored level below it, so a proof for any tree
+-- size is served from these rows and the receipts.
 create table log_nodes (
   level         smallint    not null,
   idx           bigint      not null,
@@ -81,7 +109,7 @@ create index audit_events_time on audit_events (occurred_at);
 do $$
 declare t text;
 begin
-  foreach t in array array['suite_events', 'receipts', 'log_nodes', 'checkpoints', 'reseals', 'audit_events'] loop
+  foreach t in array array['suite_events', 'suites', 'receipts', 'seal_signatures', 'log_nodes', 'checkpoints', 'reseals', 'audit_events'] loop
     execute format('create trigger %I before update or delete on %I for each row execute function sealer_reject_mutation()',
                    t || '_worm', t);
     execute format('create trigger %I before truncate on %I for each statement execute function sealer_reject_mutation()',

@@ -1,23 +1,28 @@
 package dev.sealer.store;
 
+import dev.sealer.core.merkle.NodeHash;
 import dev.sealer.core.merkle.NodeId;
-import dev.sealer.core.merkle.Rfc6962;
+import dev.sealer.core.merkle.StoredLevels;
 import dev.sealer.core.merkle.TreeAppender;
-import dev.sealer.core.seal.Receipt;
+import dev.sealer.core.seal.SealIds;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Recomputes the log from the tables and reports every disagreement as ANCHOR_MISMATCH: each
- * receipt's leaf hash against its stored leaf node (and its row against its canonical bytes),
- * each internal node against its children, and each checkpoint's root against the nodes. It
- * detects direct tampering in the database, e.g. by a superuser who disabled the WORM triggers.
- * Pure JDBC: the admin RPC and the {@code sealer sweep} command run this same code.
+ * receipt row is rebuilt into its canonical receipt and hashed, and the hash checked against
+ * the row's stored leaf tag (naming the changed row), the tree is rebuilt leaf by leaf and every
+ * stored node compared with it, and each checkpoint's root compared with the tree at its size.
+ * It detects direct tampering in the database, e.g. by a superuser who disabled the WORM
+ * triggers. Pure JDBC: the admin RPC and the {@code sealer sweep} command run this same code.
+ * Memory: the stored nodes (about one per 15 receipts) are held while the receipts stream by.
  */
 public final class IntegritySweep {
     public static final String REASON = "ANCHOR_MISMATCH";
@@ -40,69 +45,79 @@ public final class IntegritySweep {
         c.setAutoCommit(false); // a cursor needs a transaction; one snapshot for the whole sweep
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         try {
+            Map<NodeId, byte[]> stored = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("select level, idx, hash from log_nodes")) {
+                ps.setFetchSize(5000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.put(new NodeId(rs.getShort(1), rs.getLong(2)), rs.getBytes(3));
+                    }
+                }
+            }
+            long nodesStored = stored.size();
+            List<LogStore.StoredCheckpoint> checkpoints = LogStore.allCheckpoints(c);
+            int nextCheckpoint = 0;
+            TreeAppender tree = new TreeAppender();
+            boolean treeBroken = false; // after a gap or an unreadable row the tree can no longer be rebuilt
             long receipts = 0;
-            long expected = 0;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select r.seal_id, r.leaf_index, r.request_id, r.receipt, n.hash from receipts r "
-                            + "left join log_nodes n on n.level = 0 and n.idx = r.leaf_index order by r.leaf_index")) {
+            try (PreparedStatement ps = c.prepareStatement(ReceiptStore.SELECT + "order by r.leaf_index")) {
                 ps.setFetchSize(2000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        UUID id = rs.getObject(1, UUID.class);
-                        long leaf = rs.getLong(2);
-                        byte[] receipt = rs.getBytes(4);
-                        byte[] stored = rs.getBytes(5);
-                        if (leaf != expected) {
-                            findings.add(new Finding(REASON, id, leaf, "leaf index " + leaf + " where " + expected + " was expected: the log has a gap"));
-                        }
-                        expected = leaf + 1;
-                        if (stored == null) {
-                            findings.add(new Finding(REASON, id, leaf, "no leaf node for this receipt"));
-                        } else if (!java.util.Arrays.equals(Rfc6962.leafHash(receipt), stored)) {
-                            findings.add(new Finding(REASON, id, leaf, "receipt bytes do not hash to the logged leaf"));
-                        }
-                        try {
-                            Receipt r = Receipt.parse(receipt);
-                            if (!r.sealId().equals(id) || !r.requestId().equals(rs.getString(3))) {
-                                findings.add(new Finding(REASON, id, leaf, "row columns disagree with the receipt"));
-                            }
-                        } catch (RuntimeException e) {
-                            findings.add(new Finding(REASON, id, leaf, "receipt is not canonical: " + e.getMessage()));
-                        }
                         receipts++;
-                    }
-                }
-            }
-            long nodes = 0;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select p.level, p.idx, p.hash, l.hash, r.hash from log_nodes p "
-                            + "left join log_nodes l on l.level = p.level - 1 and l.idx = 2 * p.idx "
-                            + "left join log_nodes r on r.level = p.level - 1 and r.idx = 2 * p.idx + 1 where p.level > 0")) {
-                ps.setFetchSize(2000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        byte[] left = rs.getBytes(4);
-                        byte[] right = rs.getBytes(5);
-                        if (left == null || right == null || !java.util.Arrays.equals(Rfc6962.nodeHash(left, right), rs.getBytes(3))) {
-                            findings.add(new Finding(REASON, null, -1, "log node " + new NodeId(rs.getShort(1), rs.getLong(2)) + " does not hash its children"));
+                        ReceiptStore.StoredSeal s;
+                        try {
+                            s = ReceiptStore.row(rs);
+                        } catch (ReceiptStore.StoredReceiptException e) {
+                            findings.add(new Finding(REASON, e.sealId, e.leafIndex, e.getMessage()));
+                            treeBroken = true;
+                            continue;
                         }
-                        nodes++;
+                        if (s.leafIndex() != tree.size() && !treeBroken) {
+                            findings.add(new Finding(REASON, s.sealId(), s.leafIndex(),
+                                    "leaf index " + s.leafIndex() + " where " + tree.size() + " was expected: the log has a gap"));
+                            treeBroken = true;
+                        }
+                        byte[] leafHash = s.leafHash();
+                        if (ReceiptStore.tag(leafHash) != s.leafTag()) {
+                            findings.add(new Finding(REASON, s.sealId(), s.leafIndex(), "receipt row does not hash to its logged leaf"));
+                        }
+                        if (!SealIds.carries(s.sealId(), s.committedAt())) {
+                            findings.add(new Finding(REASON, s.sealId(), s.leafIndex(), "seal id does not carry the receipt's commit time"));
+                        }
+                        if (treeBroken) {
+                            continue;
+                        }
+                        for (NodeHash n : tree.append(leafHash)) {
+                            if (!StoredLevels.isStored(n.id().level())) {
+                                continue;
+                            }
+                            byte[] logged = stored.remove(n.id());
+                            if (logged == null) {
+                                findings.add(new Finding(REASON, null, n.id().firstLeaf(), "log node " + n.id() + " is missing"));
+                            } else if (!java.util.Arrays.equals(logged, n.hash())) {
+                                findings.add(new Finding(REASON, null, n.id().firstLeaf(), "log node " + n.id() + " over leaves "
+                                        + n.id().firstLeaf() + ".." + n.id().lastLeaf() + " differs from the receipts"));
+                            }
+                        }
+                        while (nextCheckpoint < checkpoints.size() && checkpoints.get(nextCheckpoint).treeSize() == tree.size()) {
+                            if (!java.util.Arrays.equals(tree.root(), checkpoints.get(nextCheckpoint).rootHash())) {
+                                findings.add(new Finding(REASON, null, -1, "checkpoint " + tree.size() + " root differs from the receipts' tree"));
+                            }
+                            nextCheckpoint++;
+                        }
                     }
                 }
             }
-            long checkpoints = 0;
-            for (LogStore.StoredCheckpoint cp : LogStore.allCheckpoints(c)) {
-                try {
-                    byte[] root = TreeAppender.restore(cp.treeSize(), LogStore.nodes(c, TreeAppender.compactRange(cp.treeSize()))).root();
-                    if (!java.util.Arrays.equals(root, cp.rootHash())) {
-                        findings.add(new Finding(REASON, null, -1, "checkpoint " + cp.treeSize() + " root differs from the stored tree"));
-                    }
-                } catch (SQLException e) {
-                    findings.add(new Finding(REASON, null, -1, "checkpoint " + cp.treeSize() + ": " + e.getMessage()));
+            if (!treeBroken) {
+                for (NodeId extra : stored.keySet()) {
+                    findings.add(new Finding(REASON, null, extra.firstLeaf(), "log node " + extra + " covers leaves that have no receipt"));
                 }
-                checkpoints++;
+                for (int i = nextCheckpoint; i < checkpoints.size(); i++) {
+                    findings.add(new Finding(REASON, null, -1, "checkpoint " + checkpoints.get(i).treeSize() + " covers leaves that have no receipt"));
+                }
             }
-            return new Report(receipts, nodes, checkpoints, findings);
+            return new Report(receipts, nodesStored, checkpoints.size(), findings);
         } finally {
             c.rollback();
             c.setAutoCommit(auto);

@@ -2,6 +2,7 @@ package dev.sealer.store;
 
 import dev.sealer.core.merkle.NodeHash;
 import dev.sealer.core.merkle.NodeId;
+import dev.sealer.core.merkle.StoredLevels;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,12 +10,14 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
-/** The Merkle log tables: one row per complete node, and the signed checkpoints. */
+/** The Merkle log tables: complete nodes at the stored levels ({@link StoredLevels}), and the signed checkpoints. */
 public final class LogStore {
     public record StoredCheckpoint(long treeSize, byte[] rootHash, Instant issuedAt, String suiteId, String note) {
     }
@@ -22,49 +25,88 @@ public final class LogStore {
     private LogStore() {
     }
 
+    /** Stores the nodes of {@code nodes} at {@link StoredLevels#isStored stored levels}; the others are rebuilt when asked for. */
     public static void insertNodes(Connection c, List<NodeHash> nodes) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into log_nodes (level, idx, hash) values (?, ?, ?)")) {
-            for (NodeHash n : nodes) {
-                ps.setShort(1, (short) n.id().level());
-                ps.setLong(2, n.id().index());
-                ps.setBytes(3, n.hash());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        List<NodeHash> kept = nodes.stream().filter(n -> StoredLevels.isStored(n.id().level())).toList();
+        if (kept.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into log_nodes (level, idx, hash) select * from unnest(?::smallint[], ?::bigint[], ?::bytea[])")) {
+            ps.setArray(1, c.createArrayOf("smallint", kept.stream().map(n -> (short) n.id().level()).toArray(Short[]::new)));
+            ps.setArray(2, c.createArrayOf("bigint", kept.stream().map(n -> n.id().index()).toArray(Long[]::new)));
+            ps.setArray(3, c.createArrayOf("bytea", kept.stream().map(NodeHash::hash).toArray(byte[][]::new)));
+            ps.executeUpdate();
         }
     }
 
-    /** The hashes of {@code ids}, in the same order; throws when one is missing (the log is damaged). */
+    /** The hashes of complete nodes {@code ids}, in the same order; throws when the log is damaged (a needed row is missing). */
     public static List<byte[]> nodes(Connection c, List<NodeId> ids) throws SQLException {
-        if (ids.isEmpty()) {
-            return List.of();
+        return nodes(c, ids, leaf -> null);
+    }
+
+    /**
+     * As {@link #nodes(Connection, List)}, taking leaf hashes from {@code knownLeaves} where it has
+     * them (null when not) and recomputing the rest from the receipts.
+     */
+    public static List<byte[]> nodes(Connection c, List<NodeId> ids, LongFunction<byte[]> knownLeaves) throws SQLException {
+        try {
+            return StoredLevels.resolve(ids, needed -> {
+                try {
+                    return fetch(c, needed, knownLeaves);
+                } catch (SQLException e) {
+                    throw new UncheckedSql(e);
+                }
+            });
+        } catch (UncheckedSql e) {
+            throw e.getCause();
+        } catch (IllegalStateException missing) {
+            throw new SQLException(missing.getMessage(), "SL404");
         }
+    }
+
+    private static Map<NodeId, byte[]> fetch(Connection c, Collection<NodeId> needed, LongFunction<byte[]> knownLeaves) throws SQLException {
         Map<NodeId, byte[]> found = new HashMap<>();
-        Long[] idxs = new Long[ids.size()];
-        Short[] lv = new Short[ids.size()];
-        for (int i = 0; i < ids.size(); i++) {
-            lv[i] = (short) ids.get(i).level();
-            idxs[i] = ids.get(i).index();
+        List<Long> leaves = new ArrayList<>();
+        List<Short> levels = new ArrayList<>();
+        List<Long> idxs = new ArrayList<>();
+        for (NodeId id : needed) {
+            if (id.level() == 0) {
+                byte[] known = knownLeaves.apply(id.index());
+                if (known != null) {
+                    found.put(id, known);
+                } else {
+                    leaves.add(id.index());
+                }
+            } else {
+                levels.add((short) id.level());
+                idxs.add(id.index());
+            }
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "select n.level, n.idx, n.hash from log_nodes n join unnest(?::smallint[], ?::bigint[]) as q(level, idx) on n.level = q.level and n.idx = q.idx")) {
-            ps.setArray(1, c.createArrayOf("smallint", lv));
-            ps.setArray(2, c.createArrayOf("bigint", idxs));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put(new NodeId(rs.getShort(1), rs.getLong(2)), rs.getBytes(3));
+        ReceiptStore.leafHashes(c, leaves).forEach((leaf, hash) -> found.put(NodeId.leaf(leaf), hash));
+        if (!levels.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select n.level, n.idx, n.hash from log_nodes n join unnest(?::smallint[], ?::bigint[]) as q(level, idx) on n.level = q.level and n.idx = q.idx")) {
+                ps.setArray(1, c.createArrayOf("smallint", levels.toArray()));
+                ps.setArray(2, c.createArrayOf("bigint", idxs.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(new NodeId(rs.getShort(1), rs.getLong(2)), rs.getBytes(3));
+                    }
                 }
             }
         }
-        List<byte[]> result = new ArrayList<>(ids.size());
-        for (NodeId id : ids) {
-            byte[] h = found.get(id);
-            if (h == null) {
-                throw new SQLException("log node " + id + " is missing", "SL404");
-            }
-            result.add(h);
+        return found;
+    }
+
+    private static final class UncheckedSql extends RuntimeException {
+        UncheckedSql(SQLException e) {
+            super(e);
         }
-        return result;
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
     }
 
     public static void insertCheckpoint(Connection c, StoredCheckpoint cp) throws SQLException {

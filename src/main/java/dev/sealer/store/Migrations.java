@@ -15,6 +15,13 @@ public final class Migrations {
                 .locations("classpath:db/migration")
                 .failOnMissingLocations(true)
                 .load();
-        return flyway.migrate().migrationsExecuted;
+        try {
+            return flyway.migrate().migrationsExecuted;
+        } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {
+            // V1 was rewritten once before the first release (compact receipt rows, sparse log nodes)
+            throw new IllegalStateException("the database was created by a pre-release Sealer schema that this version cannot read ("
+                    + e.getMessage().lines().filter(l -> l.contains("checksum")).findFirst().orElse("schema validation failed").trim()
+                    + "). Seal into a new, empty database; for the dev default move work/pg aside (./sealer db stop && mv work/pg work/pg.old).", e);
+        }
     }
 }

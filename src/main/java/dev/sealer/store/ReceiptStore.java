@@ -1,6 +1,14 @@
 package dev.sealer.store;
 
-import java.sql.Array;
+import dev.sealer.core.json.CanonicalJson;
+import dev.sealer.core.json.Json;
+import dev.sealer.core.merkle.Rfc6962;
+import dev.sealer.core.seal.Digest;
+import dev.sealer.core.seal.DigestAlgorithm;
+import dev.sealer.core.seal.Receipt;
+import dev.sealer.core.seal.SealIds;
+import dev.sealer.core.seal.Stage;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,16 +23,54 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 
-/** The append-only receipts table: inserts in batches, lookups and the indexed auditor queries. */
+/**
+ * The append-only receipts table: inserts in batches, lookups and the indexed auditor queries.
+ * A receipt is stored as its fields and rebuilt from them; its canonical bytes are a pure
+ * function of the fields ({@link Receipt#canonicalBytes()}), so they come back byte for byte.
+ */
 public final class ReceiptStore {
     /** Serialises log appends (leaf index assignment) across service instances sharing one database. */
     public static final long LOG_LOCK = 0x5ea1e7_0002L;
-    private static final String COLUMNS = "seal_id, request_id, leaf_index, committed_at, subject, signer, suite_id, receipt, sig_ed25519, sig_ml_dsa";
+    static final String SELECT = "select r.seal_id, r.leaf_index, r.committed_at, r.leaf_tag, s.suite_id, r.digest_alg, r.stage, "
+            + "r.request_id, r.subject, r.signer, r.digest, r.labels, r.parents, g.sig_ed25519, g.sig_ml_dsa "
+            + "from receipts r join suites s on s.suite_no = r.suite_no left join seal_signatures g on g.leaf_index = r.leaf_index ";
+    /** Stored codes of digest algorithms and stages: position + 1, append only. */
+    private static final List<DigestAlgorithm> ALGORITHM_CODES = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.SHA_384,
+            DigestAlgorithm.SHA_512, DigestAlgorithm.SHA3_256, DigestAlgorithm.SHA3_512);
+    private static final List<Stage> STAGE_CODES = List.of(Stage.DATA_COLLECTION, Stage.DATA_PREPARATION, Stage.MODEL_DEVELOPMENT,
+            Stage.TRAINING, Stage.EVALUATION, Stage.DEPLOYMENT, Stage.MONITORING, Stage.RETIREMENT, Stage.INFERENCE, Stage.OTHER);
 
-    public record StoredSeal(UUID sealId, String requestId, long leafIndex, Instant committedAt, String subject, String signer,
-            String suiteId, byte[] receipt, byte[] sigEd25519, byte[] sigMlDsa) {
+    /**
+     * A stored seal: the receipt, its canonical bytes and their log leaf hash, its log position and
+     * its signatures (null for ANCHORED seals). {@code leafTag} is the first 8 bytes of the leaf
+     * hash as stored in the row (equal to {@code tag(leafHash)} unless the row was tampered with).
+     */
+    public record StoredSeal(Receipt receipt, byte[] canonical, byte[] leafHash, long leafIndex, long leafTag, byte[] sigEd25519,
+            byte[] sigMlDsa) {
+        /** A seal about to be stored at {@code leafIndex}. */
+        public static StoredSeal of(Receipt receipt, byte[] canonical, byte[] leafHash, long leafIndex, byte[] sigEd25519, byte[] sigMlDsa) {
+            return new StoredSeal(receipt, canonical, leafHash, leafIndex, tag(leafHash), sigEd25519, sigMlDsa);
+        }
+
+        public UUID sealId() {
+            return receipt.sealId();
+        }
+
+        public String requestId() {
+            return receipt.requestId();
+        }
+
+        public Instant committedAt() {
+            return receipt.committedAt();
+        }
+
+        public String suiteId() {
+            return receipt.suiteId();
+        }
     }
 
     /** One auditor filter: exactly one of the fields is set. */
@@ -32,6 +78,11 @@ public final class ReceiptStore {
     }
 
     private ReceiptStore() {
+    }
+
+    /** The first 8 bytes of a leaf hash, as stored in {@code receipts.leaf_tag}. */
+    public static long tag(byte[] leafHash) {
+        return ByteBuffer.wrap(leafHash).getLong();
     }
 
     public static void lockLog(Connection c) throws SQLException {
@@ -54,14 +105,12 @@ public final class ReceiptStore {
         if (requestIds.isEmpty()) {
             return result;
         }
-        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from receipts where request_id = any(?)")) {
-            Array arr = c.createArrayOf("text", requestIds.toArray());
-            ps.setArray(1, arr);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    StoredSeal s = row(rs);
-                    result.put(s.requestId(), s);
-                }
+        String[] ids = requestIds.toArray(String[]::new);
+        try (PreparedStatement ps = c.prepareStatement(SELECT + "where r.seal_id in (select x.seal_id from unnest(?::text[]) q(id) "
+                + "join receipts x on hashtextextended(x.request_id, 0) = hashtextextended(q.id, 0) and x.request_id = q.id)")) {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            for (StoredSeal s : rows(ps)) {
+                result.put(s.requestId(), s);
             }
         }
         return result;
@@ -83,77 +132,152 @@ public final class ReceiptStore {
         return result;
     }
 
+    /** Inserts a batch (one statement for the receipts, one for the signatures); the caller holds the log lock. */
     public static void insert(Connection c, List<StoredSeal> rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into receipts (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (StoredSeal s : rows) {
-                ps.setObject(1, s.sealId());
-                ps.setString(2, s.requestId());
-                ps.setLong(3, s.leafIndex());
-                ps.setTimestamp(4, Timestamp.from(s.committedAt()));
-                ps.setString(5, s.subject());
-                ps.setString(6, s.signer());
-                ps.setString(7, s.suiteId());
-                ps.setBytes(8, s.receipt());
-                ps.setBytes(9, s.sigEd25519());
-                ps.setBytes(10, s.sigMlDsa());
-                ps.addBatch();
+        Set<String> suites = new java.util.TreeSet<>();
+        rows.forEach(s -> suites.add(s.suiteId()));
+        try (PreparedStatement ps = c.prepareStatement("insert into suites (suite_id) select x from unnest(?::text[]) x "
+                + "where not exists (select 1 from suites s where s.suite_id = x)")) {
+            ps.setArray(1, c.createArrayOf("text", suites.toArray()));
+            ps.executeUpdate();
+        }
+        int n = rows.size();
+        UUID[] sealIds = new UUID[n];
+        Long[] leaves = new Long[n];
+        Timestamp[] times = new Timestamp[n];
+        Long[] tags = new Long[n];
+        String[] suiteIds = new String[n];
+        Short[] algs = new Short[n];
+        Short[] stages = new Short[n];
+        String[] requestIds = new String[n];
+        String[] subjects = new String[n];
+        String[] signers = new String[n];
+        byte[][] digests = new byte[n][];
+        String[] labels = new String[n];
+        byte[][] parents = new byte[n][];
+        List<StoredSeal> signed = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StoredSeal s = rows.get(i);
+            Receipt r = s.receipt();
+            sealIds[i] = r.sealId();
+            leaves[i] = s.leafIndex();
+            times[i] = Timestamp.from(r.committedAt());
+            tags[i] = s.leafTag();
+            suiteIds[i] = r.suiteId();
+            algs[i] = (short) (ALGORITHM_CODES.indexOf(r.digest().algorithm()) + 1);
+            stages[i] = (short) (STAGE_CODES.indexOf(r.stage()) + 1);
+            requestIds[i] = r.requestId();
+            subjects[i] = r.subject();
+            signers[i] = r.signer();
+            digests[i] = r.digest().value();
+            labels[i] = r.labels().isEmpty() ? "" : CanonicalJson.writeString(r.labels());
+            ByteBuffer p = ByteBuffer.allocate(16 * r.parents().size());
+            r.parents().forEach(u -> p.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()));
+            parents[i] = p.array();
+            if (s.sigEd25519() != null) {
+                signed.add(s);
             }
-            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into receipts (seal_id, leaf_index, committed_at, leaf_tag, suite_no, digest_alg, "
+                + "stage, request_id, subject, signer, digest, labels, parents) "
+                + "select x.seal_id, x.leaf_index, x.committed_at, x.leaf_tag, s.suite_no, x.digest_alg, x.stage, x.request_id, x.subject, "
+                + "x.signer, x.digest, x.labels, x.parents from unnest(?::uuid[], ?::bigint[], ?::timestamptz[], ?::bigint[], ?::text[], "
+                + "?::smallint[], ?::smallint[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::bytea[]) "
+                + "as x(seal_id, leaf_index, committed_at, leaf_tag, suite_id, digest_alg, stage, request_id, subject, signer, digest, labels, parents) "
+                + "join suites s on s.suite_id = x.suite_id order by x.leaf_index")) {
+            ps.setArray(1, c.createArrayOf("uuid", sealIds));
+            ps.setArray(2, c.createArrayOf("bigint", leaves));
+            ps.setArray(3, c.createArrayOf("timestamptz", times));
+            ps.setArray(4, c.createArrayOf("bigint", tags));
+            ps.setArray(5, c.createArrayOf("text", suiteIds));
+            ps.setArray(6, c.createArrayOf("smallint", algs));
+            ps.setArray(7, c.createArrayOf("smallint", stages));
+            ps.setArray(8, c.createArrayOf("text", requestIds));
+            ps.setArray(9, c.createArrayOf("text", subjects));
+            ps.setArray(10, c.createArrayOf("text", signers));
+            ps.setArray(11, c.createArrayOf("bytea", digests));
+            ps.setArray(12, c.createArrayOf("text", labels));
+            ps.setArray(13, c.createArrayOf("bytea", parents));
+            int inserted = ps.executeUpdate();
+            if (inserted != n) {
+                throw new SQLException("inserted " + inserted + " of " + n + " receipts", "SL500");
+            }
+        }
+        if (!signed.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("insert into seal_signatures (leaf_index, sig_ed25519, sig_ml_dsa) "
+                    + "select * from unnest(?::bigint[], ?::bytea[], ?::bytea[])")) {
+                ps.setArray(1, c.createArrayOf("bigint", signed.stream().map(StoredSeal::leafIndex).toArray(Long[]::new)));
+                ps.setArray(2, c.createArrayOf("bytea", signed.stream().map(StoredSeal::sigEd25519).toArray(byte[][]::new)));
+                ps.setArray(3, c.createArrayOf("bytea", signed.stream().map(StoredSeal::sigMlDsa).toArray(byte[][]::new)));
+                ps.executeUpdate();
+            }
         }
     }
 
+    /** Leaf hashes recomputed from the stored receipts, by leaf index (absent leaves are left out). */
+    public static Map<Long, byte[]> leafHashes(Connection c, Collection<Long> leaves) throws SQLException {
+        Map<Long, byte[]> out = new HashMap<>();
+        if (leaves.isEmpty()) {
+            return out;
+        }
+        for (StoredSeal s : where(c, "r.leaf_index = any(?)", c.createArrayOf("bigint", leaves.toArray()))) {
+            out.put(s.leafIndex(), s.leafHash());
+        }
+        return out;
+    }
+
     public static Optional<StoredSeal> bySealId(Connection c, UUID sealId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from receipts where seal_id = ?")) {
-            ps.setObject(1, sealId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+        List<StoredSeal> found = where(c, "r.seal_id = ?", sealId);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
+    }
+
+    /** Stored seals matching an SQL condition over {@code r} (receipts), {@code s} (suites) and {@code g} (signatures). */
+    public static List<StoredSeal> where(Connection c, String condition, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + "where " + condition)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
             }
+            return rows(ps);
         }
     }
 
     /**
      * Seals matching {@code filter}, ordered by (committed_at, seal_id), strictly after the
-     * cursor when given. Every filter uses an index (request_id unique; committed_at; subject
-     * and signer with committed_at).
+     * cursor when given. Every filter uses an index: request_id, subject and signer through their
+     * 8-byte hashes (subject and signer with committed_at), the time range through the
+     * time-ordered primary key ({@link SealIds}: seal_id order is (committed_at, seal_id) order).
      */
     public static List<StoredSeal> list(Connection c, Filter f, Instant afterTime, UUID afterId, int limit) throws SQLException {
+        List<Object> args = new ArrayList<>();
         String where;
-        Object arg1 = null;
-        Object arg2 = null;
-        if (f.requestId() != null) {
-            where = "request_id = ?";
-            arg1 = f.requestId();
-        } else if (f.subject() != null) {
-            where = "subject = ?";
-            arg1 = f.subject();
-        } else if (f.signer() != null) {
-            where = "signer = ?";
-            arg1 = f.signer();
+        String order = "r.committed_at, r.seal_id";
+        String byHash = f.requestId() != null ? "request_id" : f.subject() != null ? "subject" : f.signer() != null ? "signer" : null;
+        if (byHash != null) {
+            String value = f.requestId() != null ? f.requestId() : f.subject() != null ? f.subject() : f.signer();
+            where = "hashtextextended(r." + byHash + ", 0) = hashtextextended(?, 0) and r." + byHash + " = ?";
+            args.add(value);
+            args.add(value);
         } else {
-            where = "committed_at >= ? and committed_at < ?";
-            arg1 = Timestamp.from(f.from());
-            arg2 = Timestamp.from(f.to());
+            where = "r.seal_id >= ? and r.seal_id < ?";
+            args.add(SealIds.lowerBound(f.from()));
+            args.add(SealIds.lowerBound(f.to()));
+            order = "r.seal_id";
         }
-        String cursor = afterTime == null ? "" : " and (committed_at, seal_id) > (?, ?)";
-        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from receipts where " + where + cursor
-                + " order by committed_at, seal_id limit ?")) {
+        if (afterTime != null && byHash == null) {
+            where += " and r.seal_id > ?";
+            args.add(afterId);
+        } else if (afterTime != null) {
+            where += " and (r.committed_at, r.seal_id) > (?, ?)";
+            args.add(Timestamp.from(afterTime));
+            args.add(afterId);
+        }
+        try (PreparedStatement ps = c.prepareStatement(SELECT + "where " + where + " order by " + order + " limit ?")) {
             int i = 1;
-            ps.setObject(i++, arg1);
-            if (arg2 != null) {
-                ps.setObject(i++, arg2);
-            }
-            if (afterTime != null) {
-                ps.setTimestamp(i++, Timestamp.from(afterTime));
-                ps.setObject(i++, afterId);
+            for (Object a : args) {
+                ps.setObject(i++, a);
             }
             ps.setInt(i, limit);
-            List<StoredSeal> result = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    result.add(row(rs));
-                }
-            }
-            return result;
+            return rows(ps);
         }
     }
 
@@ -163,21 +287,15 @@ public final class ReceiptStore {
      * Ordered by leaf index, after {@code afterLeaf}.
      */
     public static List<StoredSeal> affected(Connection c, String suiteId, Instant compromisedSince, long afterLeaf, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from receipts where suite_id = ? and leaf_index > ? and "
-                + "(committed_at >= ? or leaf_index >= (select coalesce(max(tree_size), 0) from checkpoints where issued_at < ?)) "
-                + "order by leaf_index limit ?")) {
+        try (PreparedStatement ps = c.prepareStatement(SELECT + "where s.suite_id = ? and r.leaf_index > ? and "
+                + "(r.committed_at >= ? or r.leaf_index >= (select coalesce(max(tree_size), 0) from checkpoints where issued_at < ?)) "
+                + "order by r.leaf_index limit ?")) {
             ps.setString(1, suiteId);
             ps.setLong(2, afterLeaf);
             ps.setTimestamp(3, Timestamp.from(compromisedSince));
             ps.setTimestamp(4, Timestamp.from(compromisedSince));
             ps.setInt(5, limit);
-            List<StoredSeal> result = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    result.add(row(rs));
-                }
-            }
-            return result;
+            return rows(ps);
         }
     }
 
@@ -193,8 +311,55 @@ public final class ReceiptStore {
         }
     }
 
-    private static StoredSeal row(ResultSet rs) throws SQLException {
-        return new StoredSeal(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3), rs.getTimestamp(4).toInstant(), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getBytes(8), rs.getBytes(9), rs.getBytes(10));
+    private static List<StoredSeal> rows(PreparedStatement ps) throws SQLException {
+        List<StoredSeal> result = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                result.add(row(rs));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Rebuilds a receipt from its row. Throws {@link StoredReceiptException} when the row cannot be
+     * a receipt (it was changed behind the service's back).
+     */
+    static StoredSeal row(ResultSet rs) throws SQLException {
+        UUID sealId = rs.getObject(1, UUID.class);
+        long leaf = rs.getLong(2);
+        try {
+            SortedMap<String, String> labels = new TreeMap<>();
+            String labelJson = rs.getString(12);
+            if (!labelJson.isEmpty()) {
+                for (Map.Entry<String, Object> e : Json.parseObject(labelJson).entrySet()) {
+                    labels.put(e.getKey(), (String) e.getValue());
+                }
+            }
+            ByteBuffer p = ByteBuffer.wrap(rs.getBytes(13));
+            List<UUID> parents = new ArrayList<>();
+            while (p.remaining() >= 16) {
+                parents.add(new UUID(p.getLong(), p.getLong()));
+            }
+            Receipt receipt = new Receipt(sealId, rs.getString(8), new Digest(ALGORITHM_CODES.get(rs.getShort(6) - 1), rs.getBytes(11)),
+                    rs.getString(9), STAGE_CODES.get(rs.getShort(7) - 1), labels, parents, rs.getString(5),
+                    rs.getTimestamp(3).toInstant(), rs.getString(10));
+            byte[] canonical = receipt.canonicalBytes();
+            return new StoredSeal(receipt, canonical, Rfc6962.leafHash(canonical), leaf, rs.getLong(4), rs.getBytes(14), rs.getBytes(15));
+        } catch (RuntimeException e) {
+            throw new StoredReceiptException(sealId, leaf, e);
+        }
+    }
+
+    /** A receipts row that no longer forms a valid receipt: only direct tampering in the database produces one. */
+    public static final class StoredReceiptException extends SQLException {
+        public final UUID sealId;
+        public final long leafIndex;
+
+        StoredReceiptException(UUID sealId, long leafIndex, RuntimeException cause) {
+            super("stored receipt " + sealId + " at leaf " + leafIndex + " is not a valid receipt: " + cause.getMessage(), "SL422", cause);
+            this.sealId = sealId;
+            this.leafIndex = leafIndex;
+        }
     }
 }

@@ -307,7 +307,7 @@ public final class BenchmarkRun {
         return s;
     }
 
-    static final String[] TABLES = {"receipts", "log_nodes", "checkpoints"};
+    static final String[] TABLES = {"receipts", "seal_signatures", "log_nodes", "checkpoints", "suites"};
 
     /** pg_total_relation_size of each table (heap + TOAST + indexes), plus the receipts split into those three (keys with a dot). */
     static Map<String, Long> relationSizes(TestDatabase db) throws Exception {
@@ -332,12 +332,13 @@ public final class BenchmarkRun {
     /** Average stored size of each receipts column over the newest rows (pg_column_size: after compression). */
     static Map<String, Double> columnSizes(TestDatabase db) throws Exception {
         Map<String, Double> m = new LinkedHashMap<>();
-        String[] cols = {"seal_id", "request_id", "leaf_index", "committed_at", "subject", "signer", "suite_id", "receipt", "sig_ed25519", "sig_ml_dsa"};
+        String[] cols = {"seal_id", "leaf_index", "committed_at", "leaf_tag", "suite_no", "digest_alg", "stage", "request_id", "subject", "signer",
+                "digest", "labels", "parents", "sig_ed25519", "sig_ml_dsa"};
         StringBuilder q = new StringBuilder("select ");
         for (int i = 0; i < cols.length; i++) {
             q.append(i == 0 ? "" : ", ").append("avg(pg_column_size(").append(cols[i]).append("))");
         }
-        q.append(" from (select * from receipts order by leaf_index desc limit 10000) r");
+        q.append(" from (select r.*, g.sig_ed25519, g.sig_ml_dsa from receipts r left join seal_signatures g using (leaf_index) order by r.leaf_index desc limit 10000) r");
         try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(q.toString())) {
             rs.next();
             for (int i = 0; i < cols.length; i++) {

@@ -79,7 +79,6 @@ final class Report {
         Point bestVerify = run.series("verify").stream().max((a, b) -> Double.compare(a.result().throughput(), b.result().throughput())).orElseThrow();
         double signedRatio = bestSigned.result().throughput() / sign.opsPerSecond();
         double verifyRatio = bestVerify.result().throughput() / ver.opsPerSecond();
-        Storage signedStorage = run.storage.stream().filter(s -> s.mode().startsWith("per-seal")).findFirst().orElse(null);
         Storage batchedStorage = run.storage.stream().filter(s -> s.mode().startsWith("batched")).findFirst().orElse(null);
 
         l(BEGIN);
@@ -227,31 +226,25 @@ final class Report {
 
         l("### (d) Storage per seal");
         l("");
-        l("`pg_total_relation_size` (heap + TOAST + indexes) of `receipts`, `log_nodes` and `checkpoints` before and after sealing, "
-                + "divided by the number of new `receipts` rows.");
+        l("`pg_total_relation_size` (heap + TOAST + indexes) of every table a seal writes to (`receipts`, `seal_signatures`, `log_nodes`, "
+                + "`checkpoints`, `suites`) before and after sealing, divided by the number of new `receipts` rows.");
         l("");
-        l("| mode | seals | load | receipts Δ bytes (heap / TOAST / indexes) | log_nodes Δ bytes | checkpoints Δ bytes | bytes/seal |");
-        l("|---|---:|---|---:|---:|---:|---:|");
+        l("| mode | seals | load | receipts Δ bytes (heap / TOAST / indexes) | seal_signatures Δ bytes | log_nodes Δ bytes | checkpoints Δ bytes | bytes/seal |");
+        l("|---|---:|---|---:|---:|---:|---:|---:|");
         for (Storage s : run.storage) {
             var d = s.perTableDelta();
-            l("| %s | %s | %s | %s (%s / %s / %s) | %s | %s | **%s** |", s.mode(), n(s.seals()), String.format(Locale.ROOT, "stream c=%d, %,.0f seals/s, p99 %s ms",
+            l("| %s | %s | %s | %s (%s / %s / %s) | %s | %s | %s | **%s** |", s.mode(), n(s.seals()), String.format(Locale.ROOT, "stream c=%d, %,.0f seals/s, p99 %s ms",
                     s.load().config().concurrency(), s.load().throughput(), ms(s.load().p99())), n(d.get("receipts")), n(d.get("receipts.heap")),
-                    n(d.get("receipts.toast")), n(d.get("receipts.indexes")), n(d.get("log_nodes")), n(d.get("checkpoints")), n(s.bytesPerSeal()));
+                    n(d.get("receipts.toast")), n(d.get("receipts.indexes")), n(d.get("seal_signatures")), n(d.get("log_nodes")), n(d.get("checkpoints")),
+                    n(s.bytesPerSeal()));
         }
         for (Storage s : run.storage) {
             var d = s.perTableDelta();
             double per = s.seals();
             l("");
-            l("Per seal (%s): heap %s, TOAST %s, indexes %s bytes. Average stored column sizes (`pg_column_size`, newest 10,000 rows): %s.", s.mode(),
+            l("Receipts per seal (%s): heap %s, TOAST %s, indexes %s bytes. Average stored column sizes (`pg_column_size`, newest 10,000 rows): %s.", s.mode(),
                     n(d.get("receipts.heap") / per), n(d.get("receipts.toast") / per), n(d.get("receipts.indexes") / per),
                     String.join(", ", s.columns().entrySet().stream().map(e -> "`" + e.getKey() + "` " + n(e.getValue())).toList()));
-        }
-        if (signedStorage != null && signedStorage.perTableDelta().get("log_nodes") == 0) {
-            l("");
-            l("In per-seal signed mode this build writes no Merkle log nodes and no checkpoints (the commit queue has no log listener yet), "
-                    + "so all of it is the receipts row: canonical receipt JSON (%s bytes stored), two signatures (64 + 3,309 bytes; the row is over "
-                    + "PostgreSQL's ~2 kB TOAST threshold, so the incompressible ML-DSA-65 signature goes out of line into TOAST chunks, whose "
-                    + "overhead and index are in the TOAST figure) and the primary key plus five indexes.", n(signedStorage.columns().get("receipt")));
         }
         l("");
 

@@ -1,6 +1,7 @@
 package dev.sealer.grpc;
 
 import dev.sealer.core.seal.Receipt;
+import dev.sealer.store.ReceiptStore;
 import dev.sealer.core.seal.SignedMessage;
 import dev.sealer.core.suite.DualSignature;
 import dev.sealer.core.suite.SuiteCertificate;
@@ -32,27 +33,22 @@ final class StoredSealsCheck {
                     suites.put(rs.getString(1), SuiteCertificate.fromJsonValue(Json.parseObject(rs.getString(2))));
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select seal_id, receipt, sig_ed25519, sig_ml_dsa, request_id from receipts where request_id like ?")) {
-                ps.setString(1, requestIdPattern);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String id = rs.getString(1);
-                        if (!ids.add(id)) {
-                            failures.add(id + ": duplicate");
-                        }
-                        try {
-                            Receipt r = Receipt.parse(rs.getBytes(2));
-                            if (!r.sealId().toString().equals(id) || !r.requestId().equals(rs.getString(5))) {
-                                failures.add(id + ": row and receipt disagree");
-                            }
-                            if (!suites.get(r.suiteId()).verifies(SignedMessage.receipt(rs.getBytes(2)), new DualSignature(rs.getBytes(3), rs.getBytes(4)))) {
-                                failures.add(id + ": signatures do not verify");
-                            }
-                        } catch (RuntimeException e) {
-                            failures.add(id + ": " + e);
-                        }
+            // the rows as the store rebuilds them; the signatures are checked here against the suites' certificates
+            for (ReceiptStore.StoredSeal s : ReceiptStore.where(c, "r.request_id like ?", requestIdPattern)) {
+                String id = s.sealId().toString();
+                if (!ids.add(id)) {
+                    failures.add(id + ": duplicate");
+                }
+                try {
+                    Receipt r = Receipt.parse(s.canonical());
+                    if (!r.equals(s.receipt())) {
+                        failures.add(id + ": canonical bytes do not parse back to the stored receipt");
                     }
+                    if (!suites.get(r.suiteId()).verifies(SignedMessage.receipt(s.canonical()), new DualSignature(s.sigEd25519(), s.sigMlDsa()))) {
+                        failures.add(id + ": signatures do not verify");
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(id + ": " + e);
                 }
             }
         }

@@ -30,7 +30,9 @@ class WormTablesTest {
     static Stream<Arguments> tables() {
         return Stream.of(
                 Arguments.of("suite_events", "insert into suite_events (suite_id, event_type, effective_at, actor, payload) values ('worm-test', 'CREATED', now(), 'test', '{}')", "actor = 'x'"),
-                Arguments.of("receipts", "insert into receipts (seal_id, request_id, leaf_index, committed_at, subject, signer, suite_id, receipt) values (gen_random_uuid(), 'worm-' || gen_random_uuid(), -1 - (random() * 1e12)::bigint, now(), 's', 'test', 'worm-test', '\\x00')", "subject = 'x'"),
+                Arguments.of("suites", "insert into suites (suite_id) values ('worm-' || gen_random_uuid())", "suite_id = 'x' || suite_id"),
+                Arguments.of("receipts", "insert into receipts (seal_id, leaf_index, committed_at, leaf_tag, suite_no, digest_alg, stage, request_id, subject, signer, digest, labels, parents) values (gen_random_uuid(), -1 - (random() * 1e12)::bigint, now(), 0, 1, 1, 1, 'worm-' || gen_random_uuid(), 's', 'test', '\\x00', '', '')", "subject = 'x'"),
+                Arguments.of("seal_signatures", "insert into seal_signatures (leaf_index, sig_ed25519, sig_ml_dsa) values (-1 - (random() * 1e12)::bigint, '\\x00', '\\x00')", "sig_ed25519 = '\\x01'"),
                 Arguments.of("log_nodes", "insert into log_nodes (level, idx, hash) values (63, (random() * 1e12)::bigint, '\\x00')", "hash = '\\x01'"),
                 Arguments.of("checkpoints", "insert into checkpoints (tree_size, root_hash, issued_at, suite_id, note) values (-1 - (random() * 1e12)::bigint, '\\x00', now(), 'worm-test', 'n')", "note = 'x'"),
                 Arguments.of("reseals", "insert into reseals (new_seal_id, old_seal_id, resealed_at, actor) values (gen_random_uuid(), gen_random_uuid(), now(), 'test')", "actor = 'x'"),

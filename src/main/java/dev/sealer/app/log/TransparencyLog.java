@@ -11,7 +11,6 @@ import dev.sealer.core.log.SignedNote;
 import dev.sealer.core.merkle.NodeHash;
 import dev.sealer.core.merkle.NodeId;
 import dev.sealer.core.merkle.ProofPlan;
-import dev.sealer.core.merkle.Rfc6962;
 import dev.sealer.core.merkle.TreeAppender;
 import dev.sealer.store.LogStore;
 import dev.sealer.store.LogStore.StoredCheckpoint;
@@ -58,14 +57,24 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     String authority;
     @ConfigProperty(name = "sealer.log.checkpoint-max-delay", defaultValue = "1S")
     Duration maxDelay;
-    @ConfigProperty(name = "sealer.log.anchored-max-delay", defaultValue = "PT0.002S")
+    @ConfigProperty(name = "sealer.log.anchored-max-delay", defaultValue = "PT0.010S")
     Duration anchoredMaxDelay;
+    /** With ANCHORED seals waiting, a checkpoint is issued as soon as this many leaves are pending (each checkpoint row is ~5 kB). */
+    @ConfigProperty(name = "sealer.log.anchored-batch", defaultValue = "512")
+    long anchoredBatch;
     @ConfigProperty(name = "sealer.log.checkpoint-max-entries", defaultValue = "8192")
     long maxEntries;
 
     @Inject
     Clock clock;
     private TreeAppender appender; // commit writer thread only
+    /** Leaf hashes of the last {@value #RECENT} committed leaves, by leaf index modulo the size: proofs for fresh seals need no receipt reads. */
+    private static final int RECENT = 1 << 16;
+    private final java.util.concurrent.atomic.AtomicReferenceArray<RecentLeaf> recent = new java.util.concurrent.atomic.AtomicReferenceArray<>(RECENT);
+    private final List<RecentLeaf> uncommitted = new ArrayList<>(); // commit writer thread only
+
+    private record RecentLeaf(long leaf, byte[] hash) {
+    }
     private volatile long committedSize;
     private volatile long checkpointSize;
     private volatile long lastIssueNanos = System.nanoTime();
@@ -105,18 +114,31 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     public void inserted(Connection c, List<StoredSeal> rows) throws SQLException {
         long first = rows.getFirst().leafIndex();
         if (appender == null || appender.size() != first) {
-            appender = TreeAppender.restore(first, LogStore.nodes(c, TreeAppender.compactRange(first)));
+            appender = TreeAppender.restore(first, LogStore.nodes(c, TreeAppender.compactRange(first), this::recentLeaf));
         }
         List<NodeHash> nodes = new ArrayList<>(rows.size() * 2);
+        uncommitted.clear();
         for (StoredSeal row : rows) {
-            nodes.addAll(appender.append(Rfc6962.leafHash(row.receipt())));
+            nodes.addAll(appender.append(row.leafHash()));
+            uncommitted.add(new RecentLeaf(row.leafIndex(), row.leafHash()));
         }
         LogStore.insertNodes(c, nodes);
     }
 
     @Override
     public void committed(long nextLeafIndex) {
+        // only committed leaves are remembered: a rolled-back leaf index may be reused with another receipt
+        for (RecentLeaf l : uncommitted) {
+            recent.set((int) (l.leaf() & (RECENT - 1)), l);
+        }
+        uncommitted.clear();
         committedSize = Math.max(committedSize, nextLeafIndex);
+    }
+
+    /** The hash of a recently committed leaf, or null when it is not remembered (then it is recomputed from its receipt). */
+    private byte[] recentLeaf(long leaf) {
+        RecentLeaf l = recent.get((int) (leaf & (RECENT - 1)));
+        return l != null && l.leaf() == leaf ? l.hash() : null;
     }
 
     // ---- checkpoints ----
@@ -127,8 +149,9 @@ public class TransparencyLog implements CommitQueue.BatchListener {
                 Thread.sleep(1);
                 long now = System.nanoTime();
                 long pending = committedSize - checkpointSize;
+                boolean waiting = oldestWaiterNanos != Long.MAX_VALUE;
                 boolean due = pending > 0 && (pending >= maxEntries
-                        || now - oldestWaiterNanos >= anchoredMaxDelay.toNanos()
+                        || (waiting && (pending >= anchoredBatch || now - oldestWaiterNanos >= anchoredMaxDelay.toNanos()))
                         || now - lastIssueNanos >= maxDelay.toNanos());
                 if (due) {
                     issueCheckpoint();
@@ -163,7 +186,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
                     lastIssueNanos = System.nanoTime();
                     return last;
                 }
-                byte[] root = TreeAppender.restore(size, LogStore.nodes(c, TreeAppender.compactRange(size))).root();
+                byte[] root = TreeAppender.restore(size, LogStore.nodes(c, TreeAppender.compactRange(size), this::recentLeaf)).root();
                 SuiteRegistry.State state = suites.state();
                 java.time.Instant now = clock.instant();
                 Checkpoint body = new Checkpoint(origin(), size, root,
@@ -237,7 +260,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     }
 
     /** Inclusion proofs for many leaves at one size, with one node query. */
-    private static Map<Long, List<byte[]>> inclusionProofs(Connection c, List<Long> leaves, long size) throws SQLException {
+    private Map<Long, List<byte[]>> inclusionProofs(Connection c, List<Long> leaves, long size) throws SQLException {
         Map<Long, ProofPlan> plans = new java.util.HashMap<>();
         LinkedHashSet<NodeId> all = new LinkedHashSet<>();
         for (long leaf : leaves) {
@@ -246,7 +269,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
             all.addAll(plan.nodeIds());
         }
         List<NodeId> ids = new ArrayList<>(all);
-        List<byte[]> hashes = LogStore.nodes(c, ids);
+        List<byte[]> hashes = LogStore.nodes(c, ids, this::recentLeaf);
         Map<NodeId, byte[]> byId = new java.util.HashMap<>();
         for (int i = 0; i < ids.size(); i++) {
             byId.put(ids.get(i), hashes.get(i));
@@ -303,7 +326,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
         }
         ProofPlan plan = ProofPlan.consistency(from, target.treeSize());
         try (Connection c = dataSource.getConnection()) {
-            return plan.rehash(LogStore.nodes(c, plan.nodeIds()));
+            return plan.rehash(LogStore.nodes(c, plan.nodeIds(), this::recentLeaf));
         } catch (SQLException e) {
             throw StoreException.from(e, "building a consistency proof");
         }

@@ -2,6 +2,7 @@ package dev.sealer.app.seal;
 
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
+import dev.sealer.core.merkle.Rfc6962;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.store.ReceiptStore;
 import dev.sealer.store.ReceiptStore.StoredSeal;
@@ -35,8 +36,8 @@ import org.jboss.logging.Logger;
 public final class CommitQueue implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CommitQueue.class);
 
-    /** A seal ready to store: receipt, its canonical bytes and signatures (null in batched mode). */
-    public record Pending(Receipt receipt, byte[] canonical, byte[] sigEd25519, byte[] sigMlDsa, CompletableFuture<Outcome> result) {
+    /** A seal ready to store: receipt, its canonical bytes, their leaf hash and signatures (null in batched mode). */
+    public record Pending(Receipt receipt, byte[] canonical, byte[] leafHash, byte[] sigEd25519, byte[] sigMlDsa, CompletableFuture<Outcome> result) {
     }
 
     /** What a caller gets back: the stored seal, and whether it was an earlier seal for the same request. */
@@ -72,7 +73,8 @@ public final class CommitQueue implements AutoCloseable {
             f.completeExceptionally(new SealerException(Reason.STORE_UNAVAILABLE, "the service is shutting down"));
             return f;
         }
-        queue.add(new Pending(receipt, canonical, sigEd25519, sigMlDsa, f));
+        // hashed on the caller's thread: the single writer only assigns leaves and writes
+        queue.add(new Pending(receipt, canonical, Rfc6962.leafHash(canonical), sigEd25519, sigMlDsa, f));
         return f;
     }
 
@@ -123,8 +125,7 @@ public final class CommitQueue implements AutoCloseable {
                     Receipt r = p.receipt();
                     StoredSeal earlier = existing.getOrDefault(r.requestId(), inBatch.get(r.requestId()));
                     if (earlier != null) {
-                        Receipt original = Receipt.parse(earlier.receipt());
-                        if (original.digest().matches(r.digest())) {
+                        if (earlier.receipt().digest().matches(r.digest())) {
                             done.put(p, new Outcome(earlier, true));
                         } else {
                             rejected.put(p, new SealerException(Reason.REQUEST_ID_CONFLICT, "request_id '" + r.requestId()
@@ -137,8 +138,7 @@ public final class CommitQueue implements AutoCloseable {
                         rejected.put(p, new SealerException(Reason.UNKNOWN_PARENT, "parent seal " + missing + " does not exist"));
                         continue;
                     }
-                    StoredSeal row = new StoredSeal(r.sealId(), r.requestId(), next++, r.committedAt(), r.subject(), r.signer(), r.suiteId(),
-                            p.canonical(), p.sigEd25519(), p.sigMlDsa());
+                    StoredSeal row = StoredSeal.of(r, p.canonical(), p.leafHash(), next++, p.sigEd25519(), p.sigMlDsa());
                     rows.add(row);
                     inBatch.put(r.requestId(), row);
                     knownParents.add(r.sealId());

@@ -9,6 +9,7 @@ import dev.sealer.core.error.SealerException;
 import dev.sealer.core.seal.Digest;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealBundle;
+import dev.sealer.core.seal.SealIds;
 import dev.sealer.core.seal.SealLimits;
 import dev.sealer.core.seal.SignedMessage;
 import dev.sealer.core.seal.Stage;
@@ -110,17 +111,18 @@ public class SealingService {
             suites.lifecycle(); // the signing window just ended: rotate before signing
             state = suites.state();
         }
-        Receipt receipt = new Receipt(UUID.randomUUID(), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
-                parents, state.activeCertificate().suiteId(), clock.instant(), cmd.signer());
+        Instant now = clock.instant();
+        Receipt receipt = new Receipt(SealIds.next(now), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
+                parents, state.activeCertificate().suiteId(), now, cmd.signer());
         byte[] canonical = receipt.canonicalBytes();
         if (cmd.mode() == Mode.SIGNED) {
             DualSignature sig = state.activeKeys().sign(SignedMessage.receipt(canonical));
             // answers are built off the single commit thread
-            return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApplyAsync(o -> view(o, receipt), answers);
+            return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApplyAsync(SealingService::view, answers);
         }
         // ANCHORED: one dual signature per checkpoint instead of one per seal
         return queue.submit(receipt, canonical, null, null).thenCompose(o -> {
-            SealView v = view(o, receipt);
+            SealView v = view(o);
             // answers are built off the checkpointer thread, which must only sign and prove
             return log.awaitAnchor(o.seal().leafIndex()).thenApplyAsync(v::withAnchor, answers);
         });
@@ -144,7 +146,7 @@ public class SealingService {
         }
         List<Map.Entry<UUID, UUID>> done = new java.util.ArrayList<>();
         for (StoredSeal old : affected) {
-            Receipt r = Receipt.parse(old.receipt());
+            Receipt r = old.receipt();
             java.util.Map<String, String> labels = new TreeMap<>(r.labels());
             if (labels.size() < SealLimits.MAX_LABELS) {
                 labels.put("resealed_from", old.sealId().toString());
@@ -235,16 +237,12 @@ public class SealingService {
         return suites.state().verifier().verify(receipt, signature, anchor, artifact);
     }
 
-    /** The answer for a commit: the receipt built here, unless the request replayed an earlier seal (then the stored one). */
-    private static SealView view(CommitQueue.Outcome o, Receipt built) {
-        if (o.replayed()) {
-            return view(o.seal(), true);
-        }
-        StoredSeal s = o.seal();
-        return new SealView(s, built, new DualSignature(s.sigEd25519(), s.sigMlDsa()), false, null);
+    /** The answer for a commit: the new seal, or the earlier one when the request replayed it. */
+    private static SealView view(CommitQueue.Outcome o) {
+        return view(o.seal(), o.replayed());
     }
 
     private static SealView view(StoredSeal s, boolean replayed) {
-        return new SealView(s, Receipt.parse(s.receipt()), new DualSignature(s.sigEd25519(), s.sigMlDsa()), replayed, null);
+        return new SealView(s, s.receipt(), new DualSignature(s.sigEd25519(), s.sigMlDsa()), replayed, null);
     }
 }
