@@ -49,7 +49,7 @@ final class ProtoMapper {
         SealRecord.Builder b = SealRecord.newBuilder()
                 .setSealId(v.stored().sealId().toString())
                 .setSuiteId(v.stored().suiteId())
-                .setReceiptJson(ByteString.copyFrom(v.stored().receipt()))
+                .setReceiptJson(ByteString.copyFrom(v.stored().canonical()))
                 .setRequestId(v.stored().requestId())
                 .setLeafIndex(v.stored().leafIndex())
                 .setCommittedAt(timestamp(v.stored().committedAt()));
@@ -63,8 +63,23 @@ final class ProtoMapper {
     }
 
     static dev.sealer.grpc.v1.Anchor anchor(dev.sealer.core.log.Anchor a) {
+        return anchor(a, true);
+    }
+
+    /** The last checkpoint note and its UTF-8 bytes: every answer anchored at one checkpoint shares them instead of re-encoding 5 kB. */
+    private static volatile Object[] lastNote = {null, ByteString.EMPTY};
+
+    static dev.sealer.grpc.v1.Anchor anchor(dev.sealer.core.log.Anchor a, boolean withCheckpoint) {
         dev.sealer.grpc.v1.Anchor.Builder b = dev.sealer.grpc.v1.Anchor.newBuilder().setLeafIndex(a.leafIndex()).setTreeSize(a.treeSize())
-                .setCheckpoint(a.checkpointNote()).setCheckpointSuiteId(a.checkpointSuiteId());
+                .setCheckpointSuiteId(a.checkpointSuiteId());
+        if (withCheckpoint) {
+            Object[] cached = lastNote;
+            if (cached[0] != a.checkpointNote()) {
+                cached = new Object[] {a.checkpointNote(), ByteString.copyFromUtf8(a.checkpointNote())};
+                lastNote = cached;
+            }
+            b.setCheckpointBytes((ByteString) cached[1]);
+        }
         a.inclusionProof().forEach(h -> b.addInclusionProof(ByteString.copyFrom(h)));
         return b.build();
     }

@@ -39,7 +39,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     public void seal(SealRequest request, StreamObserver<SealResponse> observer) {
         try {
             SealView view = sealing.seal(command(request)).join();
-            observer.onNext(response(view));
+            observer.onNext(response(view, request.getCompact(), -1));
             observer.onCompleted();
         } catch (RuntimeException e) {
             observer.onError(ErrorMapper.toStatus(e));
@@ -53,6 +53,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
             // responses leave in request order; an error ends the stream after every earlier answer
             private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
             private volatile boolean failed;
+            private long checkpointSent = -1; // tree size of the last checkpoint text sent on this stream (guarded by observer)
 
             @Override
             public synchronized void onNext(SealRequest request) {
@@ -66,6 +67,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                     item = CompletableFuture.failedFuture(e);
                 }
                 CompletableFuture<SealView> current = item;
+                boolean compact = request.getCompact();
                 tail = tail.thenCompose(v -> current.handle((view, error) -> {
                     synchronized (observer) {
                         if (failed) {
@@ -75,7 +77,11 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                             failed = true;
                             observer.onError(ErrorMapper.toStatus(error));
                         } else {
-                            observer.onNext(response(view));
+                            SealResponse answer = response(view, compact, checkpointSent);
+                            if (answer.hasAnchor() && !answer.getAnchor().getCheckpoint().isEmpty()) {
+                                checkpointSent = answer.getAnchor().getTreeSize();
+                            }
+                            observer.onNext(answer);
                         }
                     }
                     return null;
@@ -210,11 +216,17 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                 r.getLabelsMap(), r.getParentSealIdsList(), caller, mode);
     }
 
-    private static SealResponse response(SealView view) {
-        SealResponse.Builder b = SealResponse.newBuilder().setSeal(ProtoMapper.record(view)).setSealBundleJson(view.bundleJson())
-                .setReplayed(view.replayed());
+    /**
+     * The answer to one seal request. Compact: no bundle JSON, and no checkpoint text when this
+     * stream already carried the checkpoint of that tree size ({@code checkpointSent}, -1 for none).
+     */
+    private static SealResponse response(SealView view, boolean compact, long checkpointSent) {
+        SealResponse.Builder b = SealResponse.newBuilder().setSeal(ProtoMapper.record(view)).setReplayed(view.replayed());
+        if (!compact) {
+            b.setSealBundleJson(view.bundleJson());
+        }
         if (view.anchor() != null) {
-            b.setAnchor(ProtoMapper.anchor(view.anchor()));
+            b.setAnchor(ProtoMapper.anchor(view.anchor(), !compact || view.anchor().treeSize() != checkpointSent));
         }
         return b.build();
     }

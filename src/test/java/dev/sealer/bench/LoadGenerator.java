@@ -371,7 +371,8 @@ public final class LoadGenerator implements AutoCloseable {
                 .setDigest(Digest.newBuilder().setAlgorithm(DigestAlgorithm.SHA_256).setValue(ByteString.copyFrom(d)))
                 .setSubject("models/bench/resnet-" + (n % 1000) + "/checkpoints/epoch-" + (n % 90) + "/weights.safetensors")
                 .setStage(Stage.TRAINING).putLabels("team", "ml-platform").putLabels("pipeline", "nightly-train")
-                .putLabels("run", "run-" + (n / 1000));
+                .putLabels("run", "run-" + (n / 1000))
+                .setCompact(true); // what a high-volume client asks for: no bundle JSON, each checkpoint once per stream
         if (batched) {
             EnumValueDescriptor mode = batchedMode().orElseThrow(() -> new IllegalStateException("this proto has no batched mode"));
             b.setField(SealRequest.getDescriptor().findFieldByName("mode"), mode);
