@@ -28,14 +28,18 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
-/** Thin handlers: parse, call the sealing service, map the answer or the error. */
+/**
+ * Thin handlers: parse, call the sealing service, map the answer or the error. Unary calls run
+ * on worker threads; SealStream runs on the event loop (its items only queue work, see
+ * {@link SealingService#sealFromIoThread}), so a stream costs no thread hand-off per item.
+ */
 @GrpcService
-@Blocking
 public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     @Inject
     SealingService sealing;
 
     @Override
+    @Blocking
     public void seal(SealRequest request, StreamObserver<SealResponse> observer) {
         try {
             SealView view = sealing.seal(command(request)).join();
@@ -62,7 +66,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                 }
                 CompletableFuture<SealView> item;
                 try {
-                    item = sealing.seal(command(request, caller));
+                    item = sealing.sealFromIoThread(command(request, caller));
                 } catch (RuntimeException e) {
                     item = CompletableFuture.failedFuture(e);
                 }
@@ -78,7 +82,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                             observer.onError(ErrorMapper.toStatus(error));
                         } else {
                             SealResponse answer = response(view, compact, checkpointSent);
-                            if (answer.hasAnchor() && !answer.getAnchor().getCheckpoint().isEmpty()) {
+                            if (answer.hasAnchor() && !answer.getAnchor().getCheckpointBytes().isEmpty()) {
                                 checkpointSent = answer.getAnchor().getTreeSize();
                             }
                             observer.onNext(answer);
@@ -107,6 +111,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     }
 
     @Override
+    @Blocking
     public void verify(VerifyRequest request, StreamObserver<VerifyResponse> observer) {
         unary(observer, () -> {
             Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
@@ -159,11 +164,13 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     }
 
     @Override
+    @Blocking
     public void getSeal(GetSealRequest request, StreamObserver<SealRecord> observer) {
         unary(observer, () -> ProtoMapper.record(sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT))));
     }
 
     @Override
+    @Blocking
     public void listSeals(ListSealsRequest request, StreamObserver<ListSealsResponse> observer) {
         unary(observer, () -> {
             int size = request.getPageSize() == 0 ? 100 : request.getPageSize();

@@ -58,6 +58,9 @@ public class SealingService {
     private CommitQueue queue;
     private final java.util.concurrent.ExecutorService answers = java.util.concurrent.Executors.newFixedThreadPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()), Thread.ofPlatform().name("seal-answer-", 0).daemon().factory());
+    /** Signs SIGNED seals for callers on I/O threads ({@link #sealFromIoThread}): one thread per core, the signing is CPU-bound. */
+    private final java.util.concurrent.ExecutorService signers = java.util.concurrent.Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), Thread.ofPlatform().name("seal-sign-", 0).daemon().factory());
 
     /** SIGNED: the receipt is dual-signed on its own. ANCHORED: no per-seal signature; answered once a checkpoint covers it. */
     public enum Mode { SIGNED, ANCHORED }
@@ -98,6 +101,7 @@ public class SealingService {
     void stop() {
         queue.close();
         answers.shutdown();
+        signers.shutdown();
     }
 
     public CompletableFuture<SealView> seal(SealCommand cmd) {
@@ -126,6 +130,18 @@ public class SealingService {
             // answers are built off the checkpointer thread, which must only sign and prove
             return log.awaitAnchor(o.seal().leafIndex()).thenApplyAsync(v::withAnchor, answers);
         });
+    }
+
+    /**
+     * As {@link #seal}, for a caller on an I/O (event loop) thread that must not block: an ANCHORED
+     * seal is validated, built and queued right here (a few microseconds), a SIGNED one is signed
+     * on the signing pool first.
+     */
+    public CompletableFuture<SealView> sealFromIoThread(SealCommand cmd) {
+        if (cmd.mode() == Mode.ANCHORED) {
+            return seal(cmd);
+        }
+        return CompletableFuture.supplyAsync(() -> seal(cmd), signers).thenCompose(f -> f);
     }
 
     /**

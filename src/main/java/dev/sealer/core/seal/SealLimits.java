@@ -26,7 +26,7 @@ public final class SealLimits {
     }
 
     public static String requestId(String requestId) {
-        if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+        if (requestId == null || !isRequestId(requestId)) {
             throw new SealerException(Reason.INVALID_REQUEST_ID, "request_id must match " + REQUEST_ID.pattern());
         }
         return requestId;
@@ -50,7 +50,7 @@ public final class SealLimits {
             throw new SealerException(Reason.INVALID_LABELS, "at most " + MAX_LABELS + " labels, got " + labels.size());
         }
         for (Map.Entry<String, String> e : labels.entrySet()) {
-            if (!LABEL_KEY.matcher(e.getKey()).matches()) {
+            if (!isLabelKey(e.getKey())) {
                 throw new SealerException(Reason.INVALID_LABELS, "label key '" + printable(e.getKey()) + "' must match " + LABEL_KEY.pattern());
             }
             String v = e.getValue();
@@ -96,6 +96,35 @@ public final class SealLimits {
             throw new SealerException(Reason.INVALID_ARGUMENT, "signer identity must be 1.." + MAX_SIGNER_CHARS + " printable characters");
         }
         return signer;
+    }
+
+    /** {@link #REQUEST_ID} without a regex engine (it runs for every seal). */
+    static boolean isRequestId(String s) {
+        if (s.isEmpty() || s.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #LABEL_KEY} without a regex engine. */
+    static boolean isLabelKey(String s) {
+        if (s.isEmpty() || s.length() > 63) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (!(alnum || (i > 0 && (c == '.' || c == '_' || c == '/' || c == '-')))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean cleanText(String s) {
