@@ -102,54 +102,60 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
 
     @Override
     public void verify(VerifyRequest request, StreamObserver<VerifyResponse> observer) {
-        unary(observer, () -> {
-            Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
-            Receipt receipt;
-            DualSignature signature;
-            java.util.Optional<dev.sealer.store.ReceiptStore.StoredSeal> stored = java.util.Optional.empty();
-            switch (request.getTargetCase()) {
-                case SEAL_ID -> {
-                    SealView view = sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT));
-                    receipt = view.receipt();
-                    signature = view.signature();
-                    stored = java.util.Optional.of(view.stored());
-                }
-                case SEAL -> {
-                    SealRecord seal = request.getSeal();
-                    try {
-                        receipt = Receipt.parse(seal.getReceiptJson().toByteArray());
-                    } catch (SealerException e) {
-                        return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID)
-                                .setReason(Reason.SIGNATURE_INVALID.name()).setDetail("receipt is not a canonical Sealer receipt: " + e.getMessage())
-                                .setSealId(seal.getSealId()).build();
-                    }
-                    signature = new DualSignature(seal.getEd25519Signature().isEmpty() ? null : seal.getEd25519Signature().toByteArray(),
-                            seal.getMlDsaSignature().isEmpty() ? null : seal.getMlDsaSignature().toByteArray());
-                }
-                default -> throw new SealerException(Reason.INVALID_ARGUMENT, "set either seal or seal_id");
+        unary(observer, () -> verifyOne(request));
+    }
+
+    /**
+     * One verification: the verdict (VALID, or INVALID with a reason) for a request, or
+     * a {@link SealerException} for a request that cannot be verified (no target, a malformed or unknown seal id, a bad digest).
+     */
+    VerifyResponse verifyOne(VerifyRequest request) {
+        Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
+        Receipt receipt;
+        DualSignature signature;
+        Optional<ReceiptStore.StoredSeal> stored = Optional.empty();
+        switch (request.getTargetCase()) {
+            case SEAL_ID -> {
+                SealView view = sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT));
+                receipt = view.receipt();
+                signature = view.signature();
+                stored = Optional.of(view.stored());
             }
-            // The log anchor proves when the seal existed: needed for unsigned (ANCHORED) seals and
-            // for seals of a revoked suite. The service uses the first checkpoint covering the seal.
-            boolean unsigned = signature.ed25519() == null && signature.mlDsa() == null;
-            dev.sealer.core.log.Anchor anchor = null;
-            if (unsigned || sealing.isRevoked(receipt.suiteId())) {
-                // by seal id the row is already read; a seal passed in full is looked up once
-                anchor = (stored.isPresent() ? stored : sealing.find(receipt.sealId())).flatMap(sealing::earliestAnchorOf).orElse(null);
-                if (unsigned && anchor == null) {
-                    return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
+            case SEAL -> {
+                SealRecord seal = request.getSeal();
+                try {
+                    receipt = Receipt.parse(seal.getReceiptJson().toByteArray());
+                } catch (SealerException e) {
+                    return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID)
+                            .setReason(Reason.SIGNATURE_INVALID.name()).setDetail("receipt is not a canonical Sealer receipt: " + e.getMessage())
+                            .setSealId(seal.getSealId()).build();
                 }
+                signature = new DualSignature(seal.getEd25519Signature().isEmpty() ? null : seal.getEd25519Signature().toByteArray(),
+                        seal.getMlDsaSignature().isEmpty() ? null : seal.getMlDsaSignature().toByteArray());
             }
-            Verdict verdict = sealing.verify(receipt, signature, anchor, artifact);
-            VerifyResponse.Builder b = VerifyResponse.newBuilder()
-                    .setVerdict(verdict.valid() ? dev.sealer.grpc.v1.Verdict.VALID : dev.sealer.grpc.v1.Verdict.INVALID)
-                    .setDetail(verdict.detail())
-                    .setSealId(receipt.sealId().toString())
-                    .setSuiteId(receipt.suiteId());
-            if (!verdict.valid()) {
-                b.setReason(verdict.reason().name());
+            default -> throw new SealerException(Reason.INVALID_ARGUMENT, "set either seal or seal_id");
+        }
+        // The log anchor proves when the seal existed: needed for unsigned (ANCHORED) seals and
+        // for seals of a revoked suite. The service uses the first checkpoint covering the seal.
+        boolean unsigned = signature.ed25519() == null && signature.mlDsa() == null;
+        dev.sealer.core.log.Anchor anchor = null;
+        if (unsigned || sealing.isRevoked(receipt.suiteId())) {
+            // by seal id the row is already read; a seal passed in full is looked up once
+            anchor = (stored.isPresent() ? stored : sealing.find(receipt.sealId())).flatMap(sealing::earliestAnchorOf).orElse(null);
+            if (unsigned && anchor == null) {
+                return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
             }
-            return b.build();
-        });
+        }
+        Verdict verdict = sealing.verify(receipt, signature, anchor, artifact);
+        VerifyResponse.Builder b = VerifyResponse.newBuilder()
+                .setVerdict(verdict.valid() ? dev.sealer.grpc.v1.Verdict.VALID : dev.sealer.grpc.v1.Verdict.INVALID)
+                .setDetail(verdict.detail())
+                .setSealId(receipt.sealId().toString())
+                .setSuiteId(receipt.suiteId());
+        if (!verdict.valid()) {
+            b.setReason(verdict.reason().name());
+        }
+        return b.build();
     }
 
     @Override
