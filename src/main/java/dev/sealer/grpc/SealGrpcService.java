@@ -23,17 +23,50 @@ import dev.sealer.store.ReceiptStore;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Thin handlers: parse, call the sealing service, map the answer or the error. */
 @GrpcService
 @Blocking
 public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
+    /** Requests of one VerifyStream accepted but not yet answered (inbound flow control). */
+    static final int STREAM_WINDOW = 256;
+
     @Inject
     SealingService sealing;
+
+    /** Threads verifying VerifyStream requests, shared by all streams (the work is CPU-bound dual verification plus one read). */
+    @ConfigProperty(name = "sealer.verify.stream-threads", defaultValue = "0")
+    int streamThreads;
+    /** How many requests of one stream are verified at a time (0: as many as there are stream threads). */
+    @ConfigProperty(name = "sealer.verify.stream-parallelism", defaultValue = "0")
+    int streamParallelism;
+    private ExecutorService verifiers;
+
+    @PostConstruct
+    void start() {
+        if (streamThreads <= 0) {
+            streamThreads = Runtime.getRuntime().availableProcessors();
+        }
+        if (streamParallelism <= 0) {
+            streamParallelism = streamThreads;
+        }
+        verifiers = Executors.newFixedThreadPool(streamThreads, Thread.ofPlatform().name("verify-", 0).daemon().factory());
+    }
+
+    @PreDestroy
+    void stop() {
+        verifiers.shutdown();
+    }
 
     @Override
     public void seal(SealRequest request, StreamObserver<SealResponse> observer) {
@@ -106,7 +139,19 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     }
 
     /**
-     * One verification: the verdict (VALID, or INVALID with a reason) for a request, or
+     * Verify, streamed: the same {@link #verifyOne} per request, up to {@code sealer.verify.stream-parallelism} requests of
+     * a stream at a time on the shared verification pool, answers in request order. Not on a worker thread: receiving a
+     * request only queues it, the pool does the (blocking, CPU-bound) work, so there is no per-request hop through the
+     * worker pool.
+     */
+    @Override
+    @NonBlocking
+    public StreamObserver<VerifyRequest> verifyStream(StreamObserver<VerifyResponse> observer) {
+        return new OrderedParallelStream<>(observer, this::verifyOne, verifiers, streamParallelism, STREAM_WINDOW);
+    }
+
+    /**
+     * One verification, for Verify and VerifyStream alike: the verdict (VALID, or INVALID with a reason) for a request, or
      * a {@link SealerException} for a request that cannot be verified (no target, a malformed or unknown seal id, a bad digest).
      */
     VerifyResponse verifyOne(VerifyRequest request) {
