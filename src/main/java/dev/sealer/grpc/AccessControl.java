@@ -42,7 +42,7 @@ import org.jboss.logging.Logger;
  * <li>Roles: a certificate's common name (CN) is looked up in {@code sealer.auth.roles.<role>}
  * (a list of CNs per role). Anonymous callers get {@code sealer.auth.anonymous-roles}, and only
  * when {@code sealer.auth.plaintext=true}.</li>
- * <li>Public methods ({@code sealer.auth.public-methods}, default Verify, GetTrustBundle, health,
+ * <li>Public methods ({@code sealer.auth.public-methods}, default Verify, VerifyStream, GetTrustBundle, health,
  * reflection) need no role and no certificate.</li>
  * <li>Otherwise: no certificate → UNAUTHENTICATED; a certificate without a role the method
  * accepts → PERMISSION_DENIED; a method missing from the policy → PERMISSION_DENIED for everyone.</li>
@@ -70,6 +70,7 @@ public class AccessControl implements ServerInterceptor, Prioritized {
             Map.entry("sealer.v1.SealService/Seal", Set.of(SEALER)),
             Map.entry("sealer.v1.SealService/SealStream", Set.of(SEALER)),
             Map.entry("sealer.v1.SealService/Verify", ANY_ROLE),
+            Map.entry("sealer.v1.SealService/VerifyStream", ANY_ROLE),
             Map.entry("sealer.v1.SealService/GetSeal", Set.of(AUDITOR)),
             Map.entry("sealer.v1.SealService/ListSeals", Set.of(AUDITOR)),
             Map.entry("sealer.v1.KeyService/GetTrustBundle", ANY_ROLE),
@@ -95,7 +96,7 @@ public class AccessControl implements ServerInterceptor, Prioritized {
     boolean plaintext;
     @ConfigProperty(name = "sealer.auth.anonymous-roles")
     Optional<List<String>> anonymousRoles;
-    @ConfigProperty(name = "sealer.auth.public-methods", defaultValue = "sealer.v1.SealService/Verify,sealer.v1.KeyService/GetTrustBundle,"
+    @ConfigProperty(name = "sealer.auth.public-methods", defaultValue = "sealer.v1.SealService/Verify,sealer.v1.SealService/VerifyStream,sealer.v1.KeyService/GetTrustBundle,"
             + "grpc.health.v1.Health/*,grpc.reflection.v1.ServerReflection/*,grpc.reflection.v1alpha.ServerReflection/*")
     List<String> publicMethods;
     @ConfigProperty(name = "sealer.auth.audited-methods")

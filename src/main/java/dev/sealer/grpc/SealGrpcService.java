@@ -23,10 +23,16 @@ import dev.sealer.store.ReceiptStore;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Thin handlers: parse, call the sealing service, map the answer or the error. Unary calls run
@@ -35,8 +41,39 @@ import java.util.function.Supplier;
  */
 @GrpcService
 public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
+    /** Requests of one VerifyStream accepted but not yet answered (inbound flow control). */
+    static final int STREAM_WINDOW = 256;
+
     @Inject
     SealingService sealing;
+
+    /**
+     * Threads verifying VerifyStream requests, shared by all streams (0: twice the cores). The work is CPU-bound dual
+     * verification plus, by seal id, one database read during which the thread waits: twice the cores keeps the cores busy
+     * through those reads (measured on 2 cores: about 10-20% more verifications/s than one thread per core).
+     */
+    @ConfigProperty(name = "sealer.verify.stream-threads", defaultValue = "0")
+    int streamThreads;
+    /** How many requests of one stream are verified at a time (0: as many as there are stream threads). */
+    @ConfigProperty(name = "sealer.verify.stream-parallelism", defaultValue = "0")
+    int streamParallelism;
+    private ExecutorService verifiers;
+
+    @PostConstruct
+    void start() {
+        if (streamThreads <= 0) {
+            streamThreads = 2 * Runtime.getRuntime().availableProcessors();
+        }
+        if (streamParallelism <= 0) {
+            streamParallelism = streamThreads;
+        }
+        verifiers = Executors.newFixedThreadPool(streamThreads, Thread.ofPlatform().name("verify-", 0).daemon().factory());
+    }
+
+    @PreDestroy
+    void stop() {
+        verifiers.shutdown();
+    }
 
     @Override
     @Blocking
@@ -113,54 +150,72 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     @Override
     @Blocking
     public void verify(VerifyRequest request, StreamObserver<VerifyResponse> observer) {
-        unary(observer, () -> {
-            Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
-            Receipt receipt;
-            DualSignature signature;
-            java.util.Optional<dev.sealer.store.ReceiptStore.StoredSeal> stored = java.util.Optional.empty();
-            switch (request.getTargetCase()) {
-                case SEAL_ID -> {
-                    SealView view = sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT));
-                    receipt = view.receipt();
-                    signature = view.signature();
-                    stored = java.util.Optional.of(view.stored());
-                }
-                case SEAL -> {
-                    SealRecord seal = request.getSeal();
-                    try {
-                        receipt = Receipt.parse(seal.getReceiptJson().toByteArray());
-                    } catch (SealerException e) {
-                        return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID)
-                                .setReason(Reason.SIGNATURE_INVALID.name()).setDetail("receipt is not a canonical Sealer receipt: " + e.getMessage())
-                                .setSealId(seal.getSealId()).build();
-                    }
-                    signature = new DualSignature(seal.getEd25519Signature().isEmpty() ? null : seal.getEd25519Signature().toByteArray(),
-                            seal.getMlDsaSignature().isEmpty() ? null : seal.getMlDsaSignature().toByteArray());
-                }
-                default -> throw new SealerException(Reason.INVALID_ARGUMENT, "set either seal or seal_id");
+        unary(observer, () -> verifyOne(request));
+    }
+
+    /**
+     * Verify, streamed: the same {@link #verifyOne} per request, up to {@code sealer.verify.stream-parallelism} requests of
+     * a stream at a time on the shared verification pool, answers in request order. Not on a worker thread: receiving a
+     * request only queues it, the pool does the (blocking, CPU-bound) work, so there is no per-request hop through the
+     * worker pool.
+     */
+    @Override
+    @NonBlocking
+    public StreamObserver<VerifyRequest> verifyStream(StreamObserver<VerifyResponse> observer) {
+        return new OrderedParallelStream<>(observer, this::verifyOne, verifiers, streamParallelism, STREAM_WINDOW);
+    }
+
+    /**
+     * One verification, for Verify and VerifyStream alike: the verdict (VALID, or INVALID with a reason) for a request, or
+     * a {@link SealerException} for a request that cannot be verified (no target, a malformed or unknown seal id, a bad digest).
+     */
+    VerifyResponse verifyOne(VerifyRequest request) {
+        Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
+        Receipt receipt;
+        DualSignature signature;
+        Optional<ReceiptStore.StoredSeal> stored = Optional.empty();
+        switch (request.getTargetCase()) {
+            case SEAL_ID -> {
+                SealView view = sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT));
+                receipt = view.receipt();
+                signature = view.signature();
+                stored = Optional.of(view.stored());
             }
-            // The log anchor proves when the seal existed: needed for unsigned (ANCHORED) seals and
-            // for seals of a revoked suite. The service uses the first checkpoint covering the seal.
-            boolean unsigned = signature.ed25519() == null && signature.mlDsa() == null;
-            dev.sealer.core.log.Anchor anchor = null;
-            if (unsigned || sealing.isRevoked(receipt.suiteId())) {
-                // by seal id the row is already read; a seal passed in full is looked up once
-                anchor = (stored.isPresent() ? stored : sealing.find(receipt.sealId())).flatMap(sealing::earliestAnchorOf).orElse(null);
-                if (unsigned && anchor == null) {
-                    return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
+            case SEAL -> {
+                SealRecord seal = request.getSeal();
+                try {
+                    receipt = Receipt.parse(seal.getReceiptJson().toByteArray());
+                } catch (SealerException e) {
+                    return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID)
+                            .setReason(Reason.SIGNATURE_INVALID.name()).setDetail("receipt is not a canonical Sealer receipt: " + e.getMessage())
+                            .setSealId(seal.getSealId()).build();
                 }
+                signature = new DualSignature(seal.getEd25519Signature().isEmpty() ? null : seal.getEd25519Signature().toByteArray(),
+                        seal.getMlDsaSignature().isEmpty() ? null : seal.getMlDsaSignature().toByteArray());
             }
-            Verdict verdict = sealing.verify(receipt, signature, anchor, artifact);
-            VerifyResponse.Builder b = VerifyResponse.newBuilder()
-                    .setVerdict(verdict.valid() ? dev.sealer.grpc.v1.Verdict.VALID : dev.sealer.grpc.v1.Verdict.INVALID)
-                    .setDetail(verdict.detail())
-                    .setSealId(receipt.sealId().toString())
-                    .setSuiteId(receipt.suiteId());
-            if (!verdict.valid()) {
-                b.setReason(verdict.reason().name());
+            default -> throw new SealerException(Reason.INVALID_ARGUMENT, "set either seal or seal_id");
+        }
+        // The log anchor proves when the seal existed: needed for unsigned (ANCHORED) seals and
+        // for seals of a revoked suite. The service uses the first checkpoint covering the seal.
+        boolean unsigned = signature.ed25519() == null && signature.mlDsa() == null;
+        dev.sealer.core.log.Anchor anchor = null;
+        if (unsigned || sealing.isRevoked(receipt.suiteId())) {
+            // by seal id the row is already read; a seal passed in full is looked up once
+            anchor = (stored.isPresent() ? stored : sealing.find(receipt.sealId())).flatMap(sealing::earliestAnchorOf).orElse(null);
+            if (unsigned && anchor == null) {
+                return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
             }
-            return b.build();
-        });
+        }
+        Verdict verdict = sealing.verify(receipt, signature, anchor, artifact);
+        VerifyResponse.Builder b = VerifyResponse.newBuilder()
+                .setVerdict(verdict.valid() ? dev.sealer.grpc.v1.Verdict.VALID : dev.sealer.grpc.v1.Verdict.INVALID)
+                .setDetail(verdict.detail())
+                .setSealId(receipt.sealId().toString())
+                .setSuiteId(receipt.suiteId());
+        if (!verdict.valid()) {
+            b.setReason(verdict.reason().name());
+        }
+        return b.build();
     }
 
     @Override

@@ -246,14 +246,16 @@ public final class BenchmarkRun {
                         point(svc, lg, s[0], new Config(Kind.valueOf(s[1]), c, DURATION, WARMUP, INFLIGHT, Boolean.parseBoolean(s[2]), 0));
                     }
                 }
+                // unary and streaming verify back to back at each concurrency, so the two are compared under the same background load
                 for (int c : CONCURRENCY) {
                     point(svc, lg, "verify", new Config(Kind.VERIFY, c, DURATION, WARMUP, INFLIGHT, false, 0));
+                    point(svc, lg, "verify-stream", new Config(Kind.VERIFY_STREAM, c, DURATION, WARMUP, INFLIGHT, false, 0));
                 }
                 // profiles: one seal point and one verify point, each recorded alone, outside the tables
                 if (JFR) {
                     int pc = Integer.parseInt(setting("bench.jfr-concurrency", "16"));
                     profile(svc, "signed-unary-c" + pc, () -> lg.run(new Config(Kind.UNARY, pc, DURATION, WARMUP, INFLIGHT, false, 0)));
-                    profile(svc, "verify-c" + pc, () -> lg.run(new Config(Kind.VERIFY, pc, DURATION, WARMUP, INFLIGHT, false, 0)));
+                    profile(svc, "verify-stream-c" + pc, () -> lg.run(new Config(Kind.VERIFY_STREAM, pc, DURATION, WARMUP, INFLIGHT, false, 0)));
                 }
                 storage(svc, lg, db, "per-seal signed", new Config(Kind.STREAM, STORAGE_CONCURRENCY, Duration.ofMinutes(10), Duration.ZERO, INFLIGHT,
                         false, STORAGE_SEALS));
@@ -455,5 +457,10 @@ public final class BenchmarkRun {
 
     List<Point> series(String name) {
         return points.stream().filter(p -> p.series().equals(name)).toList();
+    }
+
+    /** The verify points of both series (unary Verify and VerifyStream): the verify target takes the better of them. */
+    List<Point> verifyPoints() {
+        return points.stream().filter(p -> p.series().equals("verify") || p.series().equals("verify-stream")).toList();
     }
 }

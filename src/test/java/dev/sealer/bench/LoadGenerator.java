@@ -40,6 +40,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       new request is sent when an answer arrives. Latency is send-to-answer of each item.</li>
  *   <li>{@code VERIFY}: {@code concurrency} client threads calling {@code Verify} by seal id (with the artifact digest)
  *       on seals this generator made earlier.</li>
+ *   <li>{@code VERIFY_STREAM}: the same requests on {@code VerifyStream}, spread over streams like {@code STREAM}:
+ *       {@code concurrency} in flight in total, {@code ceil(concurrency / inflight)} streams.</li>
  * </ul>
  *
  * Requests are issued for {@code warmup + duration}; only answers that arrive inside the {@code duration}
@@ -47,12 +49,21 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * many requests (used to seal a fixed count for the storage measurement).
  *
  * <p>Standalone: {@code java -cp ... dev.sealer.bench.LoadGenerator --target localhost:9000 --kind stream
- * --concurrency 64 --duration 10 --warmup 3 [--inflight 16] [--batched]}.
+ * --concurrency 64 --duration 10 --warmup 3 [--inflight 16] [--batched]}; the verify kinds first seal 2,000 digests to verify.
  */
 public final class LoadGenerator implements AutoCloseable {
 
     public enum Kind {
-        UNARY, STREAM, VERIFY
+        UNARY, STREAM, VERIFY, VERIFY_STREAM;
+
+        /** Requests multiplexed on bidirectional streams (several in flight per stream). */
+        public boolean streamed() {
+            return this == STREAM || this == VERIFY_STREAM;
+        }
+
+        public boolean verifies() {
+            return this == VERIFY || this == VERIFY_STREAM;
+        }
     }
 
     public record Config(Kind kind, int concurrency, Duration duration, Duration warmup, int inflightPerStream, boolean batched, long maxOps) {
@@ -67,11 +78,11 @@ public final class LoadGenerator implements AutoCloseable {
         }
 
         int streams() {
-            return kind == Kind.STREAM ? (concurrency + inflight() - 1) / inflight() : concurrency;
+            return kind.streamed() ? (concurrency + inflight() - 1) / inflight() : concurrency;
         }
 
         int inflight() {
-            return kind == Kind.STREAM ? Math.min(concurrency, inflightPerStream) : 1;
+            return kind.streamed() ? Math.min(concurrency, inflightPerStream) : 1;
         }
     }
 
@@ -88,8 +99,8 @@ public final class LoadGenerator implements AutoCloseable {
 
         @Override
         public String toString() {
-            return String.format("%-6s c=%-3d%s ok=%d err=%d %.1fs  %,.0f/s  p50=%.2fms p99=%.2fms p999=%.2fms max=%.1fms%s",
-                    config.kind(), config.concurrency(), config.kind() == Kind.STREAM ? " (" + streams() + "x" + inflight() + ")" : "",
+            return String.format("%-13s c=%-3d%s ok=%d err=%d %.1fs  %,.0f/s  p50=%.2fms p99=%.2fms p999=%.2fms max=%.1fms%s",
+                    config.kind(), config.concurrency(), config.kind().streamed() ? " (" + streams() + "x" + inflight() + ")" : "",
                     ok, errors, seconds, throughput, p50, p99, p999, max, firstError == null ? "" : "  first error: " + firstError);
         }
     }
@@ -130,7 +141,7 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     public Result run(Config c) throws InterruptedException {
-        if (c.kind() == Kind.VERIFY && sealsKept() == 0) {
+        if (c.kind().verifies() && sealsKept() == 0) {
             throw new IllegalStateException("Verify needs seals made by this generator first");
         }
         long start = System.nanoTime();
@@ -144,6 +155,7 @@ public final class LoadGenerator implements AutoCloseable {
                 case UNARY -> new UnaryWorker(ch, c, w);
                 case STREAM -> new StreamWorker(ch, c, w);
                 case VERIFY -> new VerifyWorker(ch, c, w);
+                case VERIFY_STREAM -> new VerifyStreamWorker(ch, c, w);
             });
         }
         List<Thread> threads = workers.stream().map(wk -> Thread.ofPlatform().name("load-" + c.kind()).daemon().start(wk)).toList();
@@ -217,6 +229,15 @@ public final class LoadGenerator implements AutoCloseable {
             }
         }
 
+        /** A verify answer: counted when VALID (every generated request is for a good seal and its digest), else an error. */
+        void verified(VerifyResponse r, long sentAt) {
+            if (r.getVerdict() != Verdict.VALID) {
+                failed(Status.INTERNAL.withDescription("verdict " + r.getVerdict() + " " + r.getReason() + " " + r.getDetail()).asException());
+            } else {
+                answered(sentAt);
+            }
+        }
+
         void failed(Throwable t) {
             errors++;
             if (firstError == null) {
@@ -260,18 +281,11 @@ public final class LoadGenerator implements AutoCloseable {
 
         @Override
         public void run() {
-            int n = (int) sealsKept();
             while (window.mayIssue()) {
-                Sealed s = kept.get(ThreadLocalRandom.current().nextInt(n));
-                VerifyRequest req = VerifyRequest.newBuilder().setSealId(s.sealId()).setDigest(s.digest()).build();
+                VerifyRequest req = verifyRequest();
                 long sent = System.nanoTime();
                 try {
-                    VerifyResponse r = stub.withDeadlineAfter(60, TimeUnit.SECONDS).verify(req);
-                    if (r.getVerdict() != Verdict.VALID) {
-                        failed(Status.INTERNAL.withDescription("verdict " + r.getVerdict() + " " + r.getReason() + " " + r.getDetail()).asException());
-                    } else {
-                        answered(sent);
-                    }
+                    verified(stub.withDeadlineAfter(60, TimeUnit.SECONDS).verify(req), sent);
                 } catch (StatusRuntimeException e) {
                     failed(e);
                 }
@@ -279,16 +293,24 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    private final class StreamWorker extends Worker {
-        private final SealServiceGrpc.SealServiceStub stub;
-
-        StreamWorker(ManagedChannel ch, Config c, Window w) {
+    /**
+     * One bidirectional stream at a time with at most {@code inflight} requests outstanding; a new request is sent when an
+     * answer arrives (answers come in request order, so the oldest outstanding request is the one answered).
+     */
+    private abstract class StreamingWorker<Q, R> extends Worker {
+        StreamingWorker(Config c, Window w) {
             super(c, w);
-            stub = SealServiceGrpc.newStub(ch);
         }
 
-        private record InFlight(long sentAt, Digest digest) {
+        record InFlight<Q>(long sentAt, Q request) {
         }
+
+        abstract StreamObserver<Q> open(StreamObserver<R> answers);
+
+        abstract Q next();
+
+        /** One answer to {@code f}: count it (or its error). Called from the stream's serialized callbacks. */
+        abstract void answer(R r, InFlight<Q> f);
 
         @Override
         public void run() {
@@ -305,15 +327,13 @@ public final class LoadGenerator implements AutoCloseable {
         private void oneStream() {
             int inflight = config.inflight();
             Semaphore permits = new Semaphore(inflight);
-            ConcurrentLinkedQueue<InFlight> pending = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<InFlight<Q>> pending = new ConcurrentLinkedQueue<>();
             AtomicReference<Throwable> error = new AtomicReference<>();
             CountDownLatch done = new CountDownLatch(1);
-            StreamObserver<SealRequest> requests = stub.sealStream(new StreamObserver<>() {
+            StreamObserver<Q> requests = open(new StreamObserver<>() {
                 @Override
-                public void onNext(SealResponse r) {
-                    InFlight f = pending.poll();
-                    answered(f.sentAt());
-                    keep(r, f.digest());
+                public void onNext(R r) {
+                    answer(r, pending.poll());
                     permits.release();
                 }
 
@@ -339,8 +359,8 @@ public final class LoadGenerator implements AutoCloseable {
                     if (error.get() != null || !window.mayIssue()) {
                         break;
                     }
-                    SealRequest req = request(config.batched());
-                    pending.add(new InFlight(System.nanoTime(), req.getDigest()));
+                    Q req = next();
+                    pending.add(new InFlight<>(System.nanoTime(), req));
                     requests.onNext(req);
                 }
                 if (error.get() == null) {
@@ -354,6 +374,63 @@ public final class LoadGenerator implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** SealStream. */
+    private final class StreamWorker extends StreamingWorker<SealRequest, SealResponse> {
+        private final SealServiceGrpc.SealServiceStub stub;
+
+        StreamWorker(ManagedChannel ch, Config c, Window w) {
+            super(c, w);
+            stub = SealServiceGrpc.newStub(ch);
+        }
+
+        @Override
+        StreamObserver<SealRequest> open(StreamObserver<SealResponse> answers) {
+            return stub.sealStream(answers);
+        }
+
+        @Override
+        SealRequest next() {
+            return request(config.batched());
+        }
+
+        @Override
+        void answer(SealResponse r, InFlight<SealRequest> f) {
+            answered(f.sentAt());
+            keep(r, f.request().getDigest());
+        }
+    }
+
+    /** VerifyStream by seal id, on seals made earlier. */
+    private final class VerifyStreamWorker extends StreamingWorker<VerifyRequest, VerifyResponse> {
+        private final SealServiceGrpc.SealServiceStub stub;
+
+        VerifyStreamWorker(ManagedChannel ch, Config c, Window w) {
+            super(c, w);
+            stub = SealServiceGrpc.newStub(ch);
+        }
+
+        @Override
+        StreamObserver<VerifyRequest> open(StreamObserver<VerifyResponse> answers) {
+            return stub.verifyStream(answers);
+        }
+
+        @Override
+        VerifyRequest next() {
+            return verifyRequest();
+        }
+
+        @Override
+        void answer(VerifyResponse r, InFlight<VerifyRequest> f) {
+            verified(r, f.sentAt());
+        }
+    }
+
+    /** Verify by seal id with the artifact digest, for a random seal this generator made. */
+    VerifyRequest verifyRequest() {
+        Sealed s = kept.get(ThreadLocalRandom.current().nextInt((int) sealsKept()));
+        return VerifyRequest.newBuilder().setSealId(s.sealId()).setDigest(s.digest()).build();
     }
 
     private void keep(SealResponse r, Digest digest) {
@@ -407,7 +484,7 @@ public final class LoadGenerator implements AutoCloseable {
                 case "--inflight" -> inflight = Integer.parseInt(args[++i]);
                 case "--batched" -> batched = true;
                 default -> {
-                    System.err.println("usage: LoadGenerator --target host:port --kind unary|stream|verify --concurrency N"
+                    System.err.println("usage: LoadGenerator --target host:port --kind unary|stream|verify|verify_stream --concurrency N"
                             + " --duration SECONDS --warmup SECONDS [--inflight N] [--batched]");
                     System.exit(2);
                 }
@@ -417,7 +494,7 @@ public final class LoadGenerator implements AutoCloseable {
         System.out.println("latencies: " + Latencies.implementation() + "; batched mode in proto: "
                 + batchedMode().map(EnumValueDescriptor::getName).orElse("no"));
         try (LoadGenerator lg = new LoadGenerator(hp[0], Integer.parseInt(hp[1]), Math.min(4, concurrency))) {
-            if (kind == Kind.VERIFY) {
+            if (kind.verifies()) {
                 System.out.println("seeding: " + lg.run(new Config(Kind.STREAM, 16, Duration.ofSeconds(3), Duration.ZERO, 16, batched, 2000)));
             }
             System.out.println(lg.run(new Config(kind, concurrency, Duration.ofSeconds(duration), Duration.ofSeconds(warmup), inflight, batched, 0)));

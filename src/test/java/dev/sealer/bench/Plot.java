@@ -33,16 +33,21 @@ final class Plot {
         List<Series> tput = new ArrayList<>();
         List<Series> p99 = new ArrayList<>();
         int i = 0;
-        for (String s : List.of("signed-unary", "signed-stream", "batched-unary", "batched-stream", "verify")) {
+        for (String s : List.of("signed-unary", "signed-stream", "batched-unary", "batched-stream", "verify", "verify-stream")) {
             List<BenchmarkRun.Point> pts = run.series(s);
             if (pts.isEmpty()) {
                 continue;
             }
             double[] x = pts.stream().mapToDouble(p -> p.result().config().concurrency()).toArray();
             Color c = COLORS[i++ % COLORS.length];
-            String label = s.equals("verify") ? "Verify (by seal id)" : s.replace("signed-", "Seal signed, ").replace("batched-", "Seal batched, ");
-            tput.add(new Series(label, c, x, pts.stream().mapToDouble(p -> p.result().throughput()).toArray(), s.equals("verify")));
-            p99.add(new Series(label, c, x, pts.stream().mapToDouble(p -> p.result().p99()).toArray(), s.equals("verify")));
+            String label = switch (s) {
+                case "verify" -> "Verify (by seal id), unary";
+                case "verify-stream" -> "Verify (by seal id), streaming";
+                default -> s.replace("signed-", "Seal signed, ").replace("batched-", "Seal batched, ");
+            };
+            boolean verify = s.startsWith("verify");
+            tput.add(new Series(label, c, x, pts.stream().mapToDouble(p -> p.result().throughput()).toArray(), verify));
+            p99.add(new Series(label, c, x, pts.stream().mapToDouble(p -> p.result().p99()).toArray(), verify));
         }
         List<Line> lines = new ArrayList<>();
         BenchmarkRun.Rate sign = run.limit("dual-sign");
@@ -58,7 +63,7 @@ final class Plot {
         if (hsm != null) {
             lines.add(new Line(String.format("baseline: HSM ECDSA P-256 (%,.0f/s)", hsm.opsPerSecond()), new Color(0xd62728), hsm.opsPerSecond()));
         }
-        int w = 1500, h = 620;
+        int w = 1500, h = 660; // room for five legend rows (six series and four reference lines)
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);

@@ -62,6 +62,10 @@ final class Report {
         return ok ? "**PASS**" : "**MISS**";
     }
 
+    static String verifyLabel(Point p) {
+        return p.series().equals("verify-stream") ? "VerifyStream" : "unary Verify";
+    }
+
     private String render() {
         int np = BenchmarkRun.NPROC;
         Rate sign = run.limit("dual-sign");
@@ -76,7 +80,7 @@ final class Report {
         Rate hsm = run.baseline.get("hsm-ecdsa-" + np);
         Point bestSigned = run.points.stream().filter(p -> p.series().startsWith("signed-")).max((a, b) -> Double.compare(a.result().throughput(),
                 b.result().throughput())).orElseThrow();
-        Point bestVerify = run.series("verify").stream().max((a, b) -> Double.compare(a.result().throughput(), b.result().throughput())).orElseThrow();
+        Point bestVerify = run.verifyPoints().stream().max((a, b) -> Double.compare(a.result().throughput(), b.result().throughput())).orElseThrow();
         double signedRatio = bestSigned.result().throughput() / sign.opsPerSecond();
         double verifyRatio = bestVerify.result().throughput() / ver.opsPerSecond();
         Storage batchedStorage = run.storage.stream().filter(s -> s.mode().startsWith("batched")).findFirst().orElse(null);
@@ -101,7 +105,8 @@ final class Report {
                 + "service (`-jar quarkus-run.jar`, %s, fresh SoftHSM2 token, default group commit) and the embedded PostgreSQL all run on the same %d "
                 + "cores, so the service gets only part of the machine; the *CPU/op* columns show where it went. Streaming points keep "
                 + "*concurrency* requests in flight in total, on ⌈c/%d⌉ `SealStream` calls with at most %d each. Verify points call `Verify` by seal id "
-                + "with the artifact digest on seals made earlier in the run.",
+                + "with the artifact digest on seals made earlier in the run, unary (*concurrency* client threads) and streaming (`VerifyStream`, "
+                + "in flight spread over streams like `SealStream`), the two back to back at each concurrency.",
                 BenchmarkRun.DURATION.toSeconds(), BenchmarkRun.WARMUP.toSeconds(), BenchmarkRun.SERVICE_WARMUP.toSeconds(),
                 BenchmarkRun.SERVICE_WARMUP.toSeconds(), Latencies.implementation(), BenchmarkRun.setting("bench.service-jvm-args", "-Xms1g -Xmx2g"),
                 np, BenchmarkRun.INFLIGHT, BenchmarkRun.INFLIGHT);
@@ -128,18 +133,20 @@ final class Report {
             l("| batched ≥ 20,000 seals/s sustained 60 s, p99 ≤ 50 ms, ≤ 512 bytes/seal | **TODO: not measured** — the compiled proto has no "
                     + "`SealRequest.mode` with a batched value yet | — | — |");
         }
-        l("| verify ≥ 0.6 × raw dual-verify limit (%s/s on %d threads) | %s verifications/s (c=%d) | %.2f × limit | %s |", n(ver.opsPerSecond()), np,
-                n(bestVerify.result().throughput()), bestVerify.result().config().concurrency(), verifyRatio, pass(verifyRatio >= BenchmarkRun.VERIFY_TARGET));
+        l("| verify ≥ 0.6 × raw dual-verify limit (%s/s on %d threads); the better of unary Verify and VerifyStream | %s verifications/s (%s, c=%d) "
+                + "| %.2f × limit | %s |", n(ver.opsPerSecond()), np, n(bestVerify.result().throughput()), verifyLabel(bestVerify),
+                bestVerify.result().config().concurrency(), verifyRatio, pass(verifyRatio >= BenchmarkRun.VERIFY_TARGET));
         Point bestSignedCpu = run.points.stream().filter(p -> p.series().startsWith("signed-")).min((a, b) -> Double.compare(a.serviceCpuMsPerOp(),
                 b.serviceCpuMsPerOp())).orElseThrow();
-        Point bestVerifyCpu = run.series("verify").stream().min((a, b) -> Double.compare(a.serviceCpuMsPerOp(), b.serviceCpuMsPerOp())).orElseThrow();
+        Point bestVerifyCpu = run.verifyPoints().stream().min((a, b) -> Double.compare(a.serviceCpuMsPerOp(), b.serviceCpuMsPerOp())).orElseThrow();
         double signEff = sign.cpuMsPerOp() / bestSignedCpu.serviceCpuMsPerOp();
         double verEff = ver.cpuMsPerOp() / bestVerifyCpu.serviceCpuMsPerOp();
         l("| same targets in CPU time (immune to other load): per-seal signed, raw dual-sign CPU/op ÷ service CPU/seal ≥ 0.6 | %.3f ÷ %.3f ms (%s, c=%d) | %.2f | %s |",
                 sign.cpuMsPerOp(), bestSignedCpu.serviceCpuMsPerOp(), bestSignedCpu.series(), bestSignedCpu.result().config().concurrency(), signEff,
                 pass(signEff >= BenchmarkRun.SIGNED_TARGET));
-        l("| same targets in CPU time: verify, raw dual-verify CPU/op ÷ service CPU/verification ≥ 0.6 | %.3f ÷ %.3f ms (c=%d) | %.2f | %s |",
-                ver.cpuMsPerOp(), bestVerifyCpu.serviceCpuMsPerOp(), bestVerifyCpu.result().config().concurrency(), verEff, pass(verEff >= BenchmarkRun.VERIFY_TARGET));
+        l("| same targets in CPU time: verify, raw dual-verify CPU/op ÷ service CPU/verification ≥ 0.6 | %.3f ÷ %.3f ms (%s, c=%d) | %.2f | %s |",
+                ver.cpuMsPerOp(), bestVerifyCpu.serviceCpuMsPerOp(), verifyLabel(bestVerifyCpu), bestVerifyCpu.result().config().concurrency(), verEff,
+                pass(verEff >= BenchmarkRun.VERIFY_TARGET));
         if (hsm != null) {
             l("| (context) best per-seal signed vs the naive HSM ECDSA baseline (%s/s on %d threads) | %s seals/s | %.2f × baseline | — |",
                     n(hsm.opsPerSecond()), np, n(bestSigned.result().throughput()), bestSigned.result().throughput() / hsm.opsPerSecond());
@@ -181,18 +188,19 @@ final class Report {
 
         l("### (c) Sealer over gRPC");
         l("");
-        for (String s : List.of("signed-unary", "signed-stream", "batched-unary", "batched-stream", "verify")) {
+        for (String s : List.of("signed-unary", "signed-stream", "batched-unary", "batched-stream", "verify", "verify-stream")) {
             List<Point> pts = run.series(s);
             if (pts.isEmpty()) {
                 continue;
             }
-            boolean verify = s.equals("verify");
+            boolean verify = s.startsWith("verify");
             double limit = verify ? ver.opsPerSecond() : sign.opsPerSecond();
             l("**%s**", switch (s) {
                 case "signed-unary" -> "Seal, unary, per-seal signed (default mode)";
                 case "signed-stream" -> "SealStream, per-seal signed (default mode)";
                 case "batched-unary" -> "Seal, unary, batched mode (" + run.batchedMode + ")";
                 case "batched-stream" -> "SealStream, batched mode (" + run.batchedMode + ")";
+                case "verify-stream" -> "Verify by seal id, streaming";
                 default -> "Verify by seal id";
             });
             l("");
@@ -202,7 +210,7 @@ final class Report {
             for (Point p : pts) {
                 var r = p.result();
                 l("| %d | %s | %s | %s | %s | %s | %s | %d | %.2f | %.2f | %.2f | %.0f%% |", r.config().concurrency(),
-                        r.config().kind() == LoadGenerator.Kind.STREAM ? r.streams() + " × " + r.inflight() : "—", n(r.throughput()), ms(r.p50()), ms(r.p99()),
+                        r.config().kind().streamed() ? r.streams() + " × " + r.inflight() : "—", n(r.throughput()), ms(r.p50()), ms(r.p99()),
                         ms(r.p999()), ms(r.max()), r.errors(), r.throughput() / limit, p.serviceCpuMsPerOp(), p.clientCpuMsPerOp(), 100 * p.machineBusy());
             }
             List<String> errs = pts.stream().filter(p -> p.result().firstError() != null).map(p -> "c=" + p.result().config().concurrency() + ": "

@@ -176,6 +176,24 @@ class AccessControlTest {
     }
 
     @Test
+    void verifyStream_isPublicLikeVerify_answersACallerWithoutCertificate() throws Exception {
+        SealRecord seal = seals("sealer").seal(Grpc.request("public-verify-stream").build()).getSeal();
+        List<dev.sealer.grpc.v1.VerifyResponse> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        var in = SealServiceGrpc.newStub(channel(null)).withDeadlineAfter(30, TimeUnit.SECONDS).verifyStream(new io.grpc.stub.StreamObserver<>() {
+            public void onNext(dev.sealer.grpc.v1.VerifyResponse r) { answers.add(r); }
+            public void onError(Throwable t) { done.completeExceptionally(t); }
+            public void onCompleted() { done.complete(null); }
+        });
+        in.onNext(VerifyRequest.newBuilder().setSealId(seal.getSealId()).setDigest(Grpc.digest("public-verify-stream")).build());
+        in.onNext(VerifyRequest.newBuilder().setSeal(seal).setDigest(Grpc.digest("another artifact")).build());
+        in.onCompleted();
+        done.get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(Verdict.VALID, Verdict.INVALID), answers.stream().map(dev.sealer.grpc.v1.VerifyResponse::getVerdict).toList());
+        assertEquals("ANCHOR_MISMATCH", answers.get(1).getReason());
+    }
+
+    @Test
     void rolesAreSeparate_auditorCannotSeal_keyAdminListsSuitesAndIsAudited_unmappedCertificateHasNoRole() {
         Instant start = Instant.now();
         assertRefused(Status.Code.PERMISSION_DENIED, () -> seals("auditor").seal(Grpc.request("auditor-seal").build()));

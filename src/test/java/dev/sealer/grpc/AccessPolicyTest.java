@@ -70,6 +70,33 @@ class AccessPolicyTest {
     }
 
     @Test
+    void verifyStream_isPublicByDefaultLikeVerify_andWhenMadeNonPublicDeniesCallersWithoutARole() throws Exception {
+        String defaults = AccessControl.class.getDeclaredField("publicMethods")
+                .getAnnotation(org.eclipse.microprofile.config.inject.ConfigProperty.class).defaultValue();
+        List<String> defaultPublic = List.of(defaults.split(","));
+        assertTrue(defaultPublic.contains("sealer.v1.SealService/Verify"), defaults);
+        assertTrue(defaultPublic.contains("sealer.v1.SealService/VerifyStream"), defaults);
+        assertEquals(AccessControl.POLICY.get("sealer.v1.SealService/Verify"), AccessControl.POLICY.get("sealer.v1.SealService/VerifyStream"));
+
+        for (List<String> publicMethods : List.of(defaultPublic, List.of("none"))) {
+            AccessControl a = control(false, List.of());
+            a.publicMethods = publicMethods;
+            for (String subject : java.util.Arrays.asList(null, "CN=stranger,O=ml", "CN=pipeline-a,O=ml", "CN=audit-team", "CN=officer")) {
+                var caller = a.caller(subject);
+                var verify = a.decide("sealer.v1.SealService/Verify", caller);
+                var stream = a.decide("sealer.v1.SealService/VerifyStream", caller);
+                assertEquals(verify.allowed(), stream.allowed(), publicMethods + " " + subject);
+                assertEquals(verify.code(), stream.code(), publicMethods + " " + subject);
+            }
+        }
+        AccessControl closed = control(false, List.of());
+        closed.publicMethods = List.of("none");
+        assertEquals(Status.Code.UNAUTHENTICATED, closed.decide("sealer.v1.SealService/VerifyStream", closed.caller(null)).code());
+        assertEquals(Status.Code.PERMISSION_DENIED, closed.decide("sealer.v1.SealService/VerifyStream", closed.caller("CN=stranger,O=ml")).code());
+        assertTrue(closed.decide("sealer.v1.SealService/VerifyStream", closed.caller("CN=audit-team")).allowed());
+    }
+
+    @Test
     void keyAdminOnlyMethodsAreAudited_othersOnlyWhenConfigured() {
         AccessControl a = control(false, List.of());
         assertFalse(a.audited("sealer.v1.KeyService/ListSuites"));
