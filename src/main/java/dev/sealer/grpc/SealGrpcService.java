@@ -36,8 +36,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Thin handlers: parse, call the sealing service, map the answer or the error. Unary calls run
- * on worker threads; SealStream runs on the event loop (its items only queue work, see
- * {@link SealingService#sealFromIoThread}), so a stream costs no thread hand-off per item.
+ * on worker threads; the two streams run on the event loop and only queue work (SealStream
+ * through {@link SealingService#sealFromIoThread}, VerifyStream onto its verification pool), so
+ * a stream costs no thread hand-off per item on the way in.
  */
 @GrpcService
 public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
@@ -88,6 +89,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     }
 
     @Override
+    @NonBlocking
     public StreamObserver<SealRequest> sealStream(StreamObserver<SealResponse> observer) {
         String caller = CallerIdentity.current();
         return new StreamObserver<>() {
