@@ -24,7 +24,7 @@ public final class Rfc6962 {
 
     private static final byte LEAF_PREFIX = 0x00;
     private static final byte NODE_PREFIX = 0x01;
-    private static final byte[] EMPTY_ROOT = sha256().digest();
+    private static final byte[] EMPTY_ROOT = newSha256().digest();
 
     private Rfc6962() {}
 
@@ -65,7 +65,14 @@ public final class Rfc6962 {
         }
     }
 
+    /** One digest per thread, reset by each {@code digest()}: a provider lookup per hash costs more than the hash. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Rfc6962::newSha256);
+
     private static MessageDigest sha256() {
+        return SHA256.get();
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -44,7 +44,9 @@ public final class TreeAppender {
         }
         TreeAppender t = new TreeAppender();
         for (int i = 0; i < hashes.size(); i++) {
-            Rfc6962.requireHash(hashes.get(i), "hash of " + ids.get(i));
+            if (hashes.get(i) == null || hashes.get(i).length != Rfc6962.HASH_SIZE) {
+                Rfc6962.requireHash(hashes.get(i), "hash of " + ids.get(i));
+            }
             t.edge.add(hashes.get(i).clone());
         }
         t.size = size;
