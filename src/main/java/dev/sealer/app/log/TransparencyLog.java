@@ -62,6 +62,9 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     /** With ANCHORED seals waiting, a checkpoint is issued as soon as this many leaves are pending (each checkpoint row is ~5 kB). */
     @ConfigProperty(name = "sealer.log.anchored-batch", defaultValue = "512")
     long anchoredBatch;
+    /** ... or as soon as no commit has arrived for this long: every seal that was coming is in, waiting longer only adds latency. */
+    @ConfigProperty(name = "sealer.log.anchored-idle", defaultValue = "PT0.001S")
+    Duration anchoredIdle;
     @ConfigProperty(name = "sealer.log.checkpoint-max-entries", defaultValue = "8192")
     long maxEntries;
 
@@ -78,6 +81,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     private volatile long committedSize;
     private volatile long checkpointSize;
     private volatile long lastIssueNanos = System.nanoTime();
+    private volatile long lastCommitNanos = System.nanoTime();
     private final ConcurrentSkipListMap<Long, List<CompletableFuture<Anchor>>> waiters = new ConcurrentSkipListMap<>();
     private volatile long oldestWaiterNanos = Long.MAX_VALUE;
     private volatile boolean running = true;
@@ -133,6 +137,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
         }
         uncommitted.clear();
         committedSize = Math.max(committedSize, nextLeafIndex);
+        lastCommitNanos = System.nanoTime();
     }
 
     /** The hash of a recently committed leaf, or null when it is not remembered (then it is recomputed from its receipt). */
@@ -151,7 +156,8 @@ public class TransparencyLog implements CommitQueue.BatchListener {
                 long pending = committedSize - checkpointSize;
                 boolean waiting = oldestWaiterNanos != Long.MAX_VALUE;
                 boolean due = pending > 0 && (pending >= maxEntries
-                        || (waiting && (pending >= anchoredBatch || now - oldestWaiterNanos >= anchoredMaxDelay.toNanos()))
+                        || (waiting && (pending >= anchoredBatch || now - oldestWaiterNanos >= anchoredMaxDelay.toNanos()
+                                || now - lastCommitNanos >= anchoredIdle.toNanos()))
                         || now - lastIssueNanos >= maxDelay.toNanos());
                 if (due) {
                     issueCheckpoint();
