@@ -261,11 +261,12 @@ public final class BenchmarkRun {
                         false, STORAGE_SEALS));
                 if (batchedMode != null) {
                     // the sustained batched run also measures its storage
-                    Storage s = storage(svc, lg, db, "batched (sustained)", new Config(Kind.STREAM, Integer.parseInt(setting("bench.sustained-concurrency",
-                            "256")), SUSTAINED, Duration.ofSeconds(5), INFLIGHT, true, 0));
+                    int sc = Integer.parseInt(setting("bench.sustained-concurrency", "256"));
+                    Storage s = storage(svc, lg, db, "batched (sustained)", new Config(Kind.STREAM, sc, SUSTAINED, Duration.ofSeconds(5), INFLIGHT, true, 0));
                     sustained = new Point("batched-sustained", s.load(), Double.NaN, Double.NaN, Double.NaN);
                     if (JFR) {
-                        profile(svc, "batched-stream-c64", () -> lg.run(new Config(Kind.STREAM, 64, DURATION, WARMUP, INFLIGHT, true, 0)));
+                        // at the sustained concurrency: where the batched target is judged
+                        profile(svc, "batched-stream-c" + sc, () -> lg.run(new Config(Kind.STREAM, sc, DURATION, WARMUP, INFLIGHT, true, 0)));
                     }
                 }
             }

@@ -1,5 +1,6 @@
 package dev.sealer.core.seal;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -18,9 +19,19 @@ public final class SealIds {
 
     /** A new id for a receipt committed at {@code committedAt} (microsecond precision). */
     public static UUID next(Instant committedAt) {
-        UUID random = UUID.randomUUID(); // SecureRandom: version 4 bits, variant, 122 random bits
-        return new UUID(timeBits(committedAt), random.getLeastSignificantBits());
+        long random = RANDOM.get().nextLong();
+        long variantAndRandom = (random & 0x3fffffffffffffffL) | 0x8000000000000000L; // variant 10, 62 random bits
+        return new UUID(timeBits(committedAt), variantAndRandom);
     }
+
+    /** A DRBG per thread: the shared generator behind {@code UUID.randomUUID()} is a point of contention at high rates. */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    });
 
     /** The smallest id any receipt committed at or after {@code t} can have. */
     public static UUID lowerBound(Instant t) {
