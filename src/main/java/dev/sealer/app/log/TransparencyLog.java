@@ -12,6 +12,7 @@ import dev.sealer.core.merkle.NodeHash;
 import dev.sealer.core.merkle.NodeId;
 import dev.sealer.core.merkle.ProofPlan;
 import dev.sealer.core.merkle.TreeAppender;
+import dev.sealer.store.HeldConnection;
 import dev.sealer.store.LogStore;
 import dev.sealer.store.LogStore.StoredCheckpoint;
 import dev.sealer.store.ReceiptStore;
@@ -62,9 +63,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     /** With ANCHORED seals waiting, a checkpoint is issued as soon as this many leaves are pending (each checkpoint row is ~5 kB). */
     @ConfigProperty(name = "sealer.log.anchored-batch", defaultValue = "512")
     long anchoredBatch;
-    /** ... or as soon as no commit has arrived for this long: every seal that was coming is in, waiting longer only adds latency. */
-    @ConfigProperty(name = "sealer.log.anchored-idle", defaultValue = "PT0.001S")
-    Duration anchoredIdle;
+
     @ConfigProperty(name = "sealer.log.checkpoint-max-entries", defaultValue = "8192")
     long maxEntries;
 
@@ -81,14 +80,17 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     private volatile long committedSize;
     private volatile long checkpointSize;
     private volatile long lastIssueNanos = System.nanoTime();
-    private volatile long lastCommitNanos = System.nanoTime();
+    /** The commit queue was empty after the last commit: every seal that was coming is in, waiting longer only adds latency. */
+    private volatile boolean writerDrained;
     private final ConcurrentSkipListMap<Long, List<CompletableFuture<Anchor>>> waiters = new ConcurrentSkipListMap<>();
     private volatile long oldestWaiterNanos = Long.MAX_VALUE;
     private volatile boolean running = true;
     private Thread checkpointer;
+    private HeldConnection checkpointConnection; // guarded by this (issueCheckpoint is synchronized)
 
     @PostConstruct
     void start() {
+        checkpointConnection = new HeldConnection(dataSource);
         try (Connection c = dataSource.getConnection()) {
             committedSize = ReceiptStore.nextLeafIndex(c);
             checkpointSize = LogStore.latestCheckpoint(c).map(StoredCheckpoint::treeSize).orElse(0L);
@@ -110,6 +112,9 @@ public class TransparencyLog implements CommitQueue.BatchListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        synchronized (this) {
+            checkpointConnection.close();
+        }
     }
 
     // ---- appending: called by the commit writer inside each batch transaction ----
@@ -130,14 +135,14 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     }
 
     @Override
-    public void committed(long nextLeafIndex) {
+    public void committed(long nextLeafIndex, boolean drained) {
         // only committed leaves are remembered: a rolled-back leaf index may be reused with another receipt
         for (RecentLeaf l : uncommitted) {
             recent.set((int) (l.leaf() & (RECENT - 1)), l);
         }
         uncommitted.clear();
         committedSize = Math.max(committedSize, nextLeafIndex);
-        lastCommitNanos = System.nanoTime();
+        writerDrained = drained;
     }
 
     /** The hash of a recently committed leaf, or null when it is not remembered (then it is recomputed from its receipt). */
@@ -157,7 +162,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
                 boolean waiting = oldestWaiterNanos != Long.MAX_VALUE;
                 boolean due = pending > 0 && (pending >= maxEntries
                         || (waiting && (pending >= anchoredBatch || now - oldestWaiterNanos >= anchoredMaxDelay.toNanos()
-                                || now - lastCommitNanos >= anchoredIdle.toNanos()))
+                                || writerDrained))
                         || now - lastIssueNanos >= maxDelay.toNanos());
                 if (due) {
                     issueCheckpoint();
@@ -180,13 +185,16 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     /** Signs a checkpoint over everything committed, if anything is new; then answers the waiting ANCHORED seals. */
     public synchronized Optional<StoredCheckpoint> issueCheckpoint() {
         StoredCheckpoint cp;
-        try (Connection c = dataSource.getConnection()) {
+        Connection c = null;
+        try {
+            c = checkpointConnection.get();
             c.setAutoCommit(false);
             try {
                 ReceiptStore.lockLog(c);
-                long size = ReceiptStore.nextLeafIndex(c);
-                Optional<StoredCheckpoint> last = LogStore.latestCheckpoint(c);
-                if (size == 0 || (last.isPresent() && last.get().treeSize() >= size)) {
+                long[] sizes = LogStore.logSizes(c);
+                long size = sizes[0];
+                if (size == 0 || sizes[1] >= size) {
+                    Optional<StoredCheckpoint> last = LogStore.latestCheckpoint(c);
                     c.rollback();
                     last.ifPresent(l -> checkpointSize = l.treeSize());
                     lastIssueNanos = System.nanoTime();
@@ -202,15 +210,17 @@ public class TransparencyLog implements CommitQueue.BatchListener {
                 LogStore.insertCheckpoint(c, cp);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                checkpointConnection.discard(); // closing rolls the transaction back
                 throw e;
             }
             checkpointSize = cp.treeSize();
             committedSize = Math.max(committedSize, cp.treeSize());
             lastIssueNanos = System.nanoTime();
             answerWaiters(c, cp);
+            c.rollback(); // ends the read transaction of the proofs: a held connection must not sit idle in one
             return Optional.of(cp);
         } catch (SQLException e) {
+            checkpointConnection.discard();
             throw StoreException.from(e, "issuing a checkpoint");
         }
     }

@@ -4,6 +4,7 @@ import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.merkle.Rfc6962;
 import dev.sealer.core.seal.Receipt;
+import dev.sealer.store.HeldConnection;
 import dev.sealer.store.ReceiptStore;
 import dev.sealer.store.ReceiptStore.StoredSeal;
 import dev.sealer.store.StoreException;
@@ -48,12 +49,15 @@ public final class CommitQueue implements AutoCloseable {
     public interface BatchListener {
         void inserted(Connection c, List<StoredSeal> rows) throws SQLException;
 
-        /** After the transaction committed: {@code nextLeafIndex} is the tree size now. */
-        default void committed(long nextLeafIndex) {
+        /**
+         * After the transaction committed: {@code nextLeafIndex} is the tree size now;
+         * {@code drained} when nothing else was queued, so no further seal is about to commit.
+         */
+        default void committed(long nextLeafIndex, boolean drained) {
         }
     }
 
-    private final DataSource dataSource;
+    private final HeldConnection connection; // writer thread only
     private final int maxBatch;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
@@ -61,7 +65,7 @@ public final class CommitQueue implements AutoCloseable {
     private volatile boolean running = true;
 
     public CommitQueue(DataSource dataSource, int maxBatch, BatchListener listener) {
-        this.dataSource = dataSource;
+        this.connection = new HeldConnection(dataSource);
         this.maxBatch = maxBatch;
         this.listener = listener;
         this.writer = Thread.ofPlatform().name("seal-commit").daemon().start(this::run);
@@ -101,12 +105,15 @@ public final class CommitQueue implements AutoCloseable {
                 batch.clear();
             }
         }
+        connection.close();
     }
 
     private void commit(List<Pending> batch) {
-        Map<Pending, Outcome> done = new HashMap<>();
-        Map<Pending, SealerException> rejected = new HashMap<>();
-        try (Connection c = dataSource.getConnection()) {
+        // identity maps: a Pending's record hashCode would hash its whole receipt
+        Map<Pending, Outcome> done = new java.util.IdentityHashMap<>();
+        Map<Pending, SealerException> rejected = new java.util.IdentityHashMap<>();
+        try {
+            Connection c = connection.get();
             c.setAutoCommit(false);
             try {
                 ReceiptStore.lockLog(c);
@@ -152,10 +159,11 @@ public final class CommitQueue implements AutoCloseable {
                 }
                 c.commit();
                 if (listener != null && !rows.isEmpty()) {
-                    listener.committed(next);
+                    listener.committed(next, queue.isEmpty());
                 }
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
+                connection.discard();
                 throw e;
             }
         } catch (SQLException e) {

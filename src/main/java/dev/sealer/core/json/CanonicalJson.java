@@ -80,6 +80,79 @@ public final class CanonicalJson {
         return w.out.toString();
     }
 
+    /**
+     * Writes one object whose members the caller emits in canonical key order, for hot paths with
+     * a fixed schema (the receipt): no map is built and nothing is sorted. Keys must come in
+     * strictly increasing {@link String#compareTo} order (checked), so the output equals
+     * {@link #write(Object)} of the same members.
+     */
+    public static final class Fields {
+        private final Writer w = new Writer();
+        private String lastKey;
+
+        public Fields() {
+            w.out.append('{');
+        }
+
+        public Fields string(String key, String value) {
+            key(key);
+            w.string(value);
+            return this;
+        }
+
+        public Fields integer(String key, long value) {
+            key(key);
+            w.integer(value);
+            return this;
+        }
+
+        /** A member whose value is written by the general rules (maps are sorted). */
+        public Fields value(String key, Object value) {
+            key(key);
+            w.value(value, 1);
+            return this;
+        }
+
+        /** A member whose value is an object of string members already in canonical key order (e.g. a {@code TreeMap<String, String>}). */
+        public Fields sortedStrings(String key, java.util.SortedMap<String, String> members) {
+            if (members.comparator() != null) {
+                return value(key, members);
+            }
+            key(key);
+            w.out.append('{');
+            boolean first = true;
+            for (Map.Entry<String, String> e : members.entrySet()) {
+                if (!first) {
+                    w.out.append(',');
+                }
+                first = false;
+                w.string(e.getKey());
+                w.out.append(':');
+                w.string(e.getValue());
+            }
+            w.out.append('}');
+            return this;
+        }
+
+        private void key(String key) {
+            if (lastKey != null) {
+                if (key.compareTo(lastKey) <= 0) {
+                    throw new IllegalArgumentException("member '" + key + "' written after '" + lastKey + "': not in canonical order");
+                }
+                w.out.append(',');
+            }
+            lastKey = key;
+            w.string(key);
+            w.out.append(':');
+        }
+
+        /** The object, closed, as ASCII bytes. */
+        public byte[] bytes() {
+            w.out.append('}');
+            return w.out.toString().getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     private static final class Writer {
         final StringBuilder out = new StringBuilder(1024);
         /** Path of map keys (String) and list indices (Integer) down to the current value. */

@@ -77,9 +77,27 @@ public record Receipt(UUID sealId, String requestId, Digest digest, String subje
         return m;
     }
 
-    /** The canonical bytes: what both algorithms sign and what the log leaf hashes. */
+    /**
+     * The canonical bytes: what both algorithms sign and what the log leaf hashes. Written member
+     * by member in canonical key order (it runs for every seal and every stored receipt read);
+     * equal to {@code CanonicalJson.write(toJsonValue())}, which the tests check.
+     */
     public byte[] canonicalBytes() {
-        return CanonicalJson.write(toJsonValue());
+        CanonicalJson.Fields f = new CanonicalJson.Fields()
+                .string("committed_at", formatTime(committedAt))
+                .value("digest", Map.of("algorithm", digest.algorithm().id(), "value", digest.hex()))
+                .sortedStrings("labels", labels);
+        List<String> parentIds = new ArrayList<>(parents.size());
+        parents.forEach(p -> parentIds.add(p.toString()));
+        return f.value("parents", parentIds)
+                .string("request_id", requestId)
+                .string("seal_id", sealId.toString())
+                .string("signer", signer)
+                .string("stage", stage.id())
+                .string("subject", subject)
+                .string("suite_id", suiteId)
+                .integer("v", VERSION)
+                .bytes();
     }
 
     /** Reads a receipt from its JSON value; every field is checked and unknown fields are rejected. */

@@ -19,19 +19,40 @@ public final class SealIds {
 
     /** A new id for a receipt committed at {@code committedAt} (microsecond precision). */
     public static UUID next(Instant committedAt) {
-        long random = RANDOM.get().nextLong();
+        long random = RANDOM.get().next();
         long variantAndRandom = (random & 0x3fffffffffffffffL) | 0x8000000000000000L; // variant 10, 62 random bits
         return new UUID(timeBits(committedAt), variantAndRandom);
     }
 
-    /** A DRBG per thread: the shared generator behind {@code UUID.randomUUID()} is a point of contention at high rates. */
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            return new SecureRandom();
+    /**
+     * Random bits from a DRBG per thread, drawn 512 bytes at a time: the shared generator behind
+     * {@code UUID.randomUUID()} is a point of contention, and each DRBG call has a fixed cost.
+     */
+    private static final ThreadLocal<RandomBuffer> RANDOM = ThreadLocal.withInitial(RandomBuffer::new);
+
+    private static final class RandomBuffer {
+        private final SecureRandom drbg;
+        private final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(512);
+
+        RandomBuffer() {
+            SecureRandom r;
+            try {
+                r = SecureRandom.getInstance("DRBG");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                r = new SecureRandom();
+            }
+            drbg = r;
+            buffer.position(buffer.limit());
         }
-    });
+
+        long next() {
+            if (buffer.remaining() < Long.BYTES) {
+                drbg.nextBytes(buffer.array());
+                buffer.clear();
+            }
+            return buffer.getLong();
+        }
+    }
 
     /** The smallest id any receipt committed at or after {@code t} can have. */
     public static UUID lowerBound(Instant t) {

@@ -1,0 +1,52 @@
+package dev.sealer.bench;
+
+import dev.sealer.bench.LoadGenerator.Config;
+import dev.sealer.bench.LoadGenerator.Kind;
+import dev.sealer.testing.ServiceProcess;
+import dev.sealer.testing.TestDatabase;
+import dev.sealer.testing.TestHsm;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One or a few load points against a fresh packaged service, for trying a setting quickly
+ * (not the benchmark of record: that is {@code bench/run.sh}). Arguments:
+ * {@code kind:concurrency[:batched] ... [-Dsetting=value for the service ...]}, e.g.
+ * {@code stream:64:batched stream:256:batched -Dsealer.log.anchored-max-delay=PT0.002S}.
+ * Run with the classpath bench/run.sh builds: {@code java -cp "target/test-classes:target/classes:$(cat
+ * target/bench/cp.txt)" dev.sealer.bench.QuickPoint ...}.
+ */
+public final class QuickPoint {
+    private QuickPoint() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> props = new HashMap<>(Map.of("quarkus.log.level", "WARN"));
+        for (String a : args) {
+            if (a.startsWith("-D")) {
+                String[] kv = a.substring(2).split("=", 2);
+                props.put(kv[0], kv[1]);
+            }
+        }
+        TestDatabase.get();
+        Duration seconds = Duration.ofSeconds(Long.getLong("quick.seconds", 10));
+        try (ServiceProcess svc = ServiceProcess.start(TestHsm.GOOD, props, Map.of(), List.of("-Xms1g", "-Xmx2g"))) {
+            svc.awaitReady(Duration.ofSeconds(180));
+            try (LoadGenerator lg = new LoadGenerator("localhost", svc.grpcPort, 4)) {
+                lg.run(new Config(Kind.STREAM, 64, Duration.ofSeconds(5), Duration.ZERO, 16, true, 0)); // warm-up
+                for (String a : args) {
+                    if (a.startsWith("-D")) {
+                        continue;
+                    }
+                    String[] p = a.split(":");
+                    Config c = new Config(Kind.valueOf(p[0].toUpperCase()), Integer.parseInt(p[1]), seconds, Duration.ofSeconds(2), 16,
+                            p.length > 2 && p[2].equals("batched"), 0);
+                    System.out.println(a + " " + props + " -> " + lg.run(c));
+                }
+            }
+        }
+        System.exit(0);
+    }
+}
