@@ -85,9 +85,24 @@ public final class ReceiptStore {
         return ByteBuffer.wrap(leafHash).getLong();
     }
 
+    /** Serialises checkpoint issuing across instances, apart from appends: a checkpoint being signed never holds up sealing. */
+    public static final long CHECKPOINT_LOCK = 0x5ea1e7_0003L;
+
     public static void lockLog(Connection c) throws SQLException {
+        lock(c, LOG_LOCK);
+    }
+
+    /**
+     * Taken to issue a checkpoint. No append lock is needed for that: appends commit one at a
+     * time under {@link #LOG_LOCK}, so every snapshot sees a contiguous prefix of the log.
+     */
+    public static void lockCheckpoints(Connection c) throws SQLException {
+        lock(c, CHECKPOINT_LOCK);
+    }
+
+    private static void lock(Connection c, long key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
-            ps.setLong(1, LOG_LOCK);
+            ps.setLong(1, key);
             ps.execute();
         }
     }

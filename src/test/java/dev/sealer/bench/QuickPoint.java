@@ -32,7 +32,11 @@ public final class QuickPoint {
         }
         TestDatabase.get();
         Duration seconds = Duration.ofSeconds(Long.getLong("quick.seconds", 10));
-        try (ServiceProcess svc = ServiceProcess.start(TestHsm.GOOD, props, Map.of(), List.of("-Xms1g", "-Xmx2g"))) {
+        List<String> jvm = new java.util.ArrayList<>(List.of("-Xms1g", "-Xmx2g"));
+        if (System.getProperty("quick.jfr") != null) { // -Dquick.jfr=FILE: record the whole service run
+            jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + System.getProperty("quick.jfr"));
+        }
+        try (ServiceProcess svc = ServiceProcess.start(TestHsm.GOOD, props, Map.of(), jvm)) {
             svc.awaitReady(Duration.ofSeconds(180));
             try (LoadGenerator lg = new LoadGenerator("localhost", svc.grpcPort, 4)) {
                 lg.run(new Config(Kind.STREAM, 64, Duration.ofSeconds(5), Duration.ZERO, 16, true, 0)); // warm-up
@@ -43,7 +47,13 @@ public final class QuickPoint {
                     String[] p = a.split(":");
                     Config c = new Config(Kind.valueOf(p[0].toUpperCase()), Integer.parseInt(p[1]), seconds, Duration.ofSeconds(2), 16,
                             p.length > 2 && p[2].equals("batched"), 0);
-                    System.out.println(a + " " + props + " -> " + lg.run(c));
+                    BenchmarkRun.Cpu before = BenchmarkRun.Cpu.sample(svc.pid());
+                    LoadGenerator.Result r = lg.run(c);
+                    BenchmarkRun.Cpu after = BenchmarkRun.Cpu.sample(svc.pid());
+                    double ops = Math.max(1, r.throughput() * (c.warmup().plus(c.duration()).toNanos() / 1e9));
+                    System.out.printf("%s %s -> %s | service CPU %.3f ms/op, client %.3f ms/op, machine busy %.0f%%%n", a, props, r,
+                            (after.service() - before.service()) / 1e6 / ops, (after.client() - before.client()) / 1e6 / ops,
+                            100 * after.busyFractionSince(before));
                 }
             }
         }

@@ -127,6 +127,25 @@ class LogServiceTest {
     }
 
     @Test
+    void oneVerifier_remembersOnlyTheExactCheckpointTextThatVerified_soATamperedNoteIsStillRejected() {
+        SealResponse r = seals.seal(Grpc.request("anchored-cache").setMode(SealMode.ANCHORED).build());
+        SealBundle bundle = SealBundle.parse(r.getSealBundleJson());
+        SealVerifier verifier = new SealVerifier(trust());
+        var digest = Optional.of(dev.sealer.testing.TestAuthority.sha256("anchored-cache"));
+        assertTrue(verifier.verify(bundle, digest).valid());
+        var a = bundle.anchor();
+        String note = a.checkpointNote();
+        int sigAt = note.lastIndexOf(' ') + 5; // inside the base64 of the last signature line
+        char flipped = note.charAt(sigAt) == 'A' ? 'B' : 'A';
+        String tampered = note.substring(0, sigAt) + flipped + note.substring(sigAt + 1);
+        var bad = new SealBundle(bundle.receipt(), bundle.signature(),
+                new dev.sealer.core.log.Anchor(a.leafIndex(), a.treeSize(), a.inclusionProof(), tampered, a.checkpointSuiteId()));
+        assertEquals(Reason.SIGNATURE_INVALID, verifier.verify(bad, digest).reason());
+        assertTrue(verifier.verify(bundle, digest).valid());
+        assertEquals(Reason.SIGNATURE_INVALID, verifier.verify(bad, digest).reason());
+    }
+
+    @Test
     void compactAnchoredStream_sendsEachCheckpointOnce_noBundles_andEveryAnswerStillVerifiesOffline() throws Exception {
         SealServiceGrpc.SealServiceStub async = SealServiceGrpc.newStub(channel);
         List<SealResponse> answers = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -80,8 +80,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     private volatile long committedSize;
     private volatile long checkpointSize;
     private volatile long lastIssueNanos = System.nanoTime();
-    /** The commit queue was empty after the last commit: every seal that was coming is in, waiting longer only adds latency. */
-    private volatile boolean writerDrained;
+
     private final ConcurrentSkipListMap<Long, List<CompletableFuture<Anchor>>> waiters = new ConcurrentSkipListMap<>();
     private volatile long oldestWaiterNanos = Long.MAX_VALUE;
     private volatile boolean running = true;
@@ -135,14 +134,13 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     }
 
     @Override
-    public void committed(long nextLeafIndex, boolean drained) {
+    public void committed(long nextLeafIndex) {
         // only committed leaves are remembered: a rolled-back leaf index may be reused with another receipt
         for (RecentLeaf l : uncommitted) {
             recent.set((int) (l.leaf() & (RECENT - 1)), l);
         }
         uncommitted.clear();
         committedSize = Math.max(committedSize, nextLeafIndex);
-        writerDrained = drained;
     }
 
     /** The hash of a recently committed leaf, or null when it is not remembered (then it is recomputed from its receipt). */
@@ -161,8 +159,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
                 long pending = committedSize - checkpointSize;
                 boolean waiting = oldestWaiterNanos != Long.MAX_VALUE;
                 boolean due = pending > 0 && (pending >= maxEntries
-                        || (waiting && (pending >= anchoredBatch || now - oldestWaiterNanos >= anchoredMaxDelay.toNanos()
-                                || writerDrained))
+                        || (waiting && (pending >= anchoredBatch || now - oldestWaiterNanos >= anchoredMaxDelay.toNanos()))
                         || now - lastIssueNanos >= maxDelay.toNanos());
                 if (due) {
                     issueCheckpoint();
@@ -190,7 +187,7 @@ public class TransparencyLog implements CommitQueue.BatchListener {
             c = checkpointConnection.get();
             c.setAutoCommit(false);
             try {
-                ReceiptStore.lockLog(c);
+                ReceiptStore.lockCheckpoints(c);
                 long[] sizes = LogStore.logSizes(c);
                 long size = sizes[0];
                 if (size == 0 || sizes[1] >= size) {

@@ -49,11 +49,8 @@ public final class CommitQueue implements AutoCloseable {
     public interface BatchListener {
         void inserted(Connection c, List<StoredSeal> rows) throws SQLException;
 
-        /**
-         * After the transaction committed: {@code nextLeafIndex} is the tree size now;
-         * {@code drained} when nothing else was queued, so no further seal is about to commit.
-         */
-        default void committed(long nextLeafIndex, boolean drained) {
+        /** After the transaction committed and its callers were answered: {@code nextLeafIndex} is the tree size now. */
+        default void committed(long nextLeafIndex) {
         }
     }
 
@@ -112,6 +109,7 @@ public final class CommitQueue implements AutoCloseable {
         // identity maps: a Pending's record hashCode would hash its whole receipt
         Map<Pending, Outcome> done = new java.util.IdentityHashMap<>();
         Map<Pending, SealerException> rejected = new java.util.IdentityHashMap<>();
+        long committedNext;
         try {
             Connection c = connection.get();
             c.setAutoCommit(false);
@@ -158,9 +156,7 @@ public final class CommitQueue implements AutoCloseable {
                     }
                 }
                 c.commit();
-                if (listener != null && !rows.isEmpty()) {
-                    listener.committed(next, queue.isEmpty());
-                }
+                committedNext = rows.isEmpty() ? -1 : next;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 connection.discard();
@@ -179,6 +175,11 @@ public final class CommitQueue implements AutoCloseable {
             } else {
                 p.result().complete(done.get(p));
             }
+        }
+        // after the callers' continuations ran (ANCHORED ones registered for the checkpoint), so a
+        // checkpoint prompted by this commit finds them waiting
+        if (listener != null && committedNext >= 0) {
+            listener.committed(committedNext);
         }
     }
 

@@ -134,7 +134,7 @@ public final class SealVerifier {
             if (signer.isEmpty()) {
                 return null;
             }
-            Checkpoint cp = Checkpoint.parse(SignedNote.open(anchor.checkpointNote(), CheckpointKeys.verifiers(signer.get())));
+            Checkpoint cp = openCheckpoint(signer.get(), anchor.checkpointNote());
             for (String ext : cp.extensions()) {
                 if (ext.startsWith(CHECKPOINT_TIME_PREFIX)) {
                     Instant t = Receipt.parseTime(ext.substring(CHECKPOINT_TIME_PREFIX.length()));
@@ -149,6 +149,28 @@ public final class SealVerifier {
             return null;
         }
         return null;
+    }
+
+    /** Checkpoint notes whose dual signature already verified, by suite and exact text: one checkpoint anchors many seals. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Checkpoint> openedCheckpoints = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int OPENED_CHECKPOINTS_KEPT = 256;
+
+    /**
+     * The checkpoint in {@code note}, whose signatures by suite {@code s} verify (else throws). A
+     * note that verified before is not verified again: the key is the exact text, so any change
+     * to it is verified afresh.
+     */
+    private Checkpoint openCheckpoint(SuiteCertificate s, String note) {
+        String key = s.suiteId() + '\n' + note;
+        Checkpoint cp = openedCheckpoints.get(key);
+        if (cp == null) {
+            cp = Checkpoint.parse(SignedNote.open(note, CheckpointKeys.verifiers(s)));
+            if (openedCheckpoints.size() >= OPENED_CHECKPOINTS_KEPT) {
+                openedCheckpoints.clear();
+            }
+            openedCheckpoints.put(key, cp);
+        }
+        return cp;
     }
 
     /** Checkpoint extension line carrying the signing time, e.g. {@code time 2026-11-22T00:00:00.000000Z}. */
@@ -166,7 +188,7 @@ public final class SealVerifier {
         }
         Checkpoint checkpoint;
         try {
-            checkpoint = Checkpoint.parse(SignedNote.open(anchor.checkpointNote(), CheckpointKeys.verifiers(s)));
+            checkpoint = openCheckpoint(s, anchor.checkpointNote());
         } catch (RuntimeException e) {
             return Verdict.invalid(Reason.SIGNATURE_INVALID, "checkpoint is not dual-signed by suite " + s.suiteId() + ": " + e.getMessage());
         }
