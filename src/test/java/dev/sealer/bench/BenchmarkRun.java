@@ -87,7 +87,8 @@ public final class BenchmarkRun {
     record Point(String series, Result result, double serviceCpuMsPerOp, double clientCpuMsPerOp, double machineBusy) {
     }
 
-    record Storage(long seals, long bytesBefore, long bytesAfter, Map<String, Long> perTableDelta, Result load, String mode, Map<String, Double> columns) {
+    record Storage(long seals, long bytesBefore, long bytesAfter, Map<String, Long> perTableDelta, Result load, String mode, Map<String, Double> columns,
+            Cpu cpuBefore, Cpu cpuAfter) {
         double bytesPerSeal() {
             return seals == 0 ? Double.NaN : (double) (bytesAfter - bytesBefore) / seals;
         }
@@ -263,7 +264,10 @@ public final class BenchmarkRun {
                     // the sustained batched run also measures its storage
                     int sc = Integer.parseInt(setting("bench.sustained-concurrency", "256"));
                     Storage s = storage(svc, lg, db, "batched (sustained)", new Config(Kind.STREAM, sc, SUSTAINED, Duration.ofSeconds(5), INFLIGHT, true, 0));
-                    sustained = new Point("batched-sustained", s.load(), Double.NaN, Double.NaN, Double.NaN);
+                    var lc = s.load().config(); // CPU is sampled over warm-up + window, like every point
+                    double ops = Math.max(1, s.load().throughput() * (lc.warmup().plus(lc.duration()).toNanos() / 1e9));
+                    sustained = new Point("batched-sustained", s.load(), (s.cpuAfter().service - s.cpuBefore().service) / 1e6 / ops,
+                            (s.cpuAfter().client - s.cpuBefore().client) / 1e6 / ops, s.cpuAfter().busyFractionSince(s.cpuBefore()));
                     if (JFR) {
                         // at the sustained concurrency: where the batched target is judged
                         profile(svc, "batched-stream-c" + sc, () -> lg.run(new Config(Kind.STREAM, sc, DURATION, WARMUP, INFLIGHT, true, 0)));
@@ -293,7 +297,9 @@ public final class BenchmarkRun {
     Storage storage(ServiceProcess svc, LoadGenerator lg, TestDatabase db, String mode, Config c) throws Exception {
         Map<String, Long> before = relationSizes(db);
         long countBefore = receiptCount(db);
+        Cpu cpuBefore = Cpu.sample(svc.pid());
         Result r = lg.run(c);
+        Cpu cpuAfter = Cpu.sample(svc.pid());
         Map<String, Long> after = relationSizes(db);
         long countAfter = receiptCount(db);
         Map<String, Long> delta = new LinkedHashMap<>();
@@ -303,7 +309,7 @@ public final class BenchmarkRun {
             sumBefore += before.get(t);
             sumAfter += after.get(t);
         }
-        Storage s = new Storage(countAfter - countBefore, sumBefore, sumAfter, delta, r, mode, columnSizes(db));
+        Storage s = new Storage(countAfter - countBefore, sumBefore, sumAfter, delta, r, mode, columnSizes(db), cpuBefore, cpuAfter);
         storage.add(s);
         say("storage %s: %s | %d new receipts, %,d bytes -> %.0f bytes/seal %s; avg column sizes %s", mode, r, s.seals(), s.bytesAfter() - s.bytesBefore(),
                 s.bytesPerSeal(), delta, s.columns());

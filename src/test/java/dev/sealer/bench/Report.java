@@ -228,7 +228,9 @@ final class Report {
                     BenchmarkRun.SUSTAINED.toSeconds());
             l("");
         } else if (run.sustained != null) {
-            l("**Batched, sustained %d s:** %s", BenchmarkRun.SUSTAINED.toSeconds(), run.sustained.result());
+            l("**Batched, sustained %d s:** %s; CPU per seal: service %.3f ms, load generator %.3f ms; machine busy %.0f%%.",
+                    BenchmarkRun.SUSTAINED.toSeconds(), run.sustained.result(), run.sustained.serviceCpuMsPerOp(), run.sustained.clientCpuMsPerOp(),
+                    100 * run.sustained.machineBusy());
             l("");
         }
 
