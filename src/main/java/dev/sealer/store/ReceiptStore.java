@@ -147,15 +147,11 @@ public final class ReceiptStore {
         return result;
     }
 
-    /** Inserts a batch (one statement for the receipts, one for the signatures); the caller holds the log lock. */
+    /**
+     * Inserts a batch in one statement (one round trip): suites not seen before, the receipts,
+     * and the signatures of SIGNED seals. The caller holds the log lock.
+     */
     public static void insert(Connection c, List<StoredSeal> rows) throws SQLException {
-        Set<String> suites = new java.util.TreeSet<>();
-        rows.forEach(s -> suites.add(s.suiteId()));
-        try (PreparedStatement ps = c.prepareStatement("insert into suites (suite_id) select x from unnest(?::text[]) x "
-                + "where not exists (select 1 from suites s where s.suite_id = x)")) {
-            ps.setArray(1, c.createArrayOf("text", suites.toArray()));
-            ps.executeUpdate();
-        }
         int n = rows.size();
         UUID[] sealIds = new UUID[n];
         Long[] leaves = new Long[n];
@@ -171,6 +167,7 @@ public final class ReceiptStore {
         String[] labels = new String[n];
         byte[][] parents = new byte[n][];
         List<StoredSeal> signed = new ArrayList<>();
+        Set<String> suites = new java.util.TreeSet<>();
         for (int i = 0; i < n; i++) {
             StoredSeal s = rows.get(i);
             Receipt r = s.receipt();
@@ -179,6 +176,7 @@ public final class ReceiptStore {
             times[i] = Timestamp.from(r.committedAt());
             tags[i] = s.leafTag();
             suiteIds[i] = r.suiteId();
+            suites.add(r.suiteId());
             algs[i] = (short) (ALGORITHM_CODES.indexOf(r.digest().algorithm()) + 1);
             stages[i] = (short) (STAGE_CODES.indexOf(r.stage()) + 1);
             requestIds[i] = r.requestId();
@@ -193,38 +191,40 @@ public final class ReceiptStore {
                 signed.add(s);
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into receipts (seal_id, leaf_index, committed_at, leaf_tag, suite_no, digest_alg, "
+        // the main statement does not see rows its own CTEs insert (one snapshot): new suites are unioned in
+        try (PreparedStatement ps = c.prepareStatement("with new_suites as ("
+                + "insert into suites (suite_id) select x from unnest(?::text[]) x where not exists (select 1 from suites s where s.suite_id = x) "
+                + "returning suite_no, suite_id), "
+                + "sigs as (insert into seal_signatures (leaf_index, sig_ed25519, sig_ml_dsa) select * from unnest(?::bigint[], ?::bytea[], ?::bytea[])), "
+                + "known as (select suite_no, suite_id from suites union all select suite_no, suite_id from new_suites) "
+                + "insert into receipts (seal_id, leaf_index, committed_at, leaf_tag, suite_no, digest_alg, "
                 + "stage, request_id, subject, signer, digest, labels, parents) "
-                + "select x.seal_id, x.leaf_index, x.committed_at, x.leaf_tag, s.suite_no, x.digest_alg, x.stage, x.request_id, x.subject, "
+                + "select x.seal_id, x.leaf_index, x.committed_at, x.leaf_tag, k.suite_no, x.digest_alg, x.stage, x.request_id, x.subject, "
                 + "x.signer, x.digest, x.labels, x.parents from unnest(?::uuid[], ?::bigint[], ?::timestamptz[], ?::bigint[], ?::text[], "
                 + "?::smallint[], ?::smallint[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::bytea[]) "
                 + "as x(seal_id, leaf_index, committed_at, leaf_tag, suite_id, digest_alg, stage, request_id, subject, signer, digest, labels, parents) "
-                + "join suites s on s.suite_id = x.suite_id order by x.leaf_index")) {
-            ps.setArray(1, c.createArrayOf("uuid", sealIds));
-            ps.setArray(2, c.createArrayOf("bigint", leaves));
-            ps.setArray(3, c.createArrayOf("timestamptz", times));
-            ps.setArray(4, c.createArrayOf("bigint", tags));
-            ps.setArray(5, c.createArrayOf("text", suiteIds));
-            ps.setArray(6, c.createArrayOf("smallint", algs));
-            ps.setArray(7, c.createArrayOf("smallint", stages));
-            ps.setArray(8, c.createArrayOf("text", requestIds));
-            ps.setArray(9, c.createArrayOf("text", subjects));
-            ps.setArray(10, c.createArrayOf("text", signers));
-            ps.setArray(11, c.createArrayOf("bytea", digests));
-            ps.setArray(12, c.createArrayOf("text", labels));
-            ps.setArray(13, c.createArrayOf("bytea", parents));
+                + "join known k on k.suite_id = x.suite_id order by x.leaf_index")) {
+            int i = 1;
+            ps.setArray(i++, c.createArrayOf("text", suites.toArray()));
+            ps.setArray(i++, c.createArrayOf("bigint", signed.stream().map(StoredSeal::leafIndex).toArray(Long[]::new)));
+            ps.setArray(i++, c.createArrayOf("bytea", signed.stream().map(StoredSeal::sigEd25519).toArray(byte[][]::new)));
+            ps.setArray(i++, c.createArrayOf("bytea", signed.stream().map(StoredSeal::sigMlDsa).toArray(byte[][]::new)));
+            ps.setArray(i++, c.createArrayOf("uuid", sealIds));
+            ps.setArray(i++, c.createArrayOf("bigint", leaves));
+            ps.setArray(i++, c.createArrayOf("timestamptz", times));
+            ps.setArray(i++, c.createArrayOf("bigint", tags));
+            ps.setArray(i++, c.createArrayOf("text", suiteIds));
+            ps.setArray(i++, c.createArrayOf("smallint", algs));
+            ps.setArray(i++, c.createArrayOf("smallint", stages));
+            ps.setArray(i++, c.createArrayOf("text", requestIds));
+            ps.setArray(i++, c.createArrayOf("text", subjects));
+            ps.setArray(i++, c.createArrayOf("text", signers));
+            ps.setArray(i++, c.createArrayOf("bytea", digests));
+            ps.setArray(i++, c.createArrayOf("text", labels));
+            ps.setArray(i, c.createArrayOf("bytea", parents));
             int inserted = ps.executeUpdate();
             if (inserted != n) {
                 throw new SQLException("inserted " + inserted + " of " + n + " receipts", "SL500");
-            }
-        }
-        if (!signed.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("insert into seal_signatures (leaf_index, sig_ed25519, sig_ml_dsa) "
-                    + "select * from unnest(?::bigint[], ?::bytea[], ?::bytea[])")) {
-                ps.setArray(1, c.createArrayOf("bigint", signed.stream().map(StoredSeal::leafIndex).toArray(Long[]::new)));
-                ps.setArray(2, c.createArrayOf("bytea", signed.stream().map(StoredSeal::sigEd25519).toArray(byte[][]::new)));
-                ps.setArray(3, c.createArrayOf("bytea", signed.stream().map(StoredSeal::sigMlDsa).toArray(byte[][]::new)));
-                ps.executeUpdate();
             }
         }
     }

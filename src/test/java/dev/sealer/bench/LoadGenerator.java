@@ -120,7 +120,8 @@ public final class LoadGenerator implements AutoCloseable {
     public LoadGenerator(String host, int port, int channelCount) {
         for (int i = 0; i < channelCount; i++) {
             // answers are handled on the transport threads (they only record a latency): no hand-off per answer
-            channels.add(ManagedChannelBuilder.forAddress(host, port).usePlaintext().directExecutor().maxInboundMessageSize(16 << 20).build());
+            ManagedChannelBuilder<?> b = ManagedChannelBuilder.forAddress(host, port).usePlaintext().maxInboundMessageSize(16 << 20);
+            channels.add((Boolean.getBoolean("lg.noDirect") ? b : b.directExecutor()).build());
         }
     }
 
