@@ -228,7 +228,7 @@ public final class BenchmarkRun {
             // JFR on, nothing recorded until jcmd starts a recording for one load point
             jvm.add("-XX:+FlightRecorder");
         }
-        try (ServiceProcess svc = ServiceProcess.start(TestHsm.GOOD, Map.of("quarkus.log.level", "WARN"), Map.of(), jvm)) {
+        try (ServiceProcess svc = ServiceProcess.start(TestHsm.GOOD, SERVICE_CONFIG, Map.of(), jvm)) {
             svc.awaitReady(Duration.ofSeconds(180));
             serviceStartup = String.format("%.1f s", (System.nanoTime() - t0) / 1e9);
             say("service pid %d ready in %s (gRPC port %d)", svc.pid(), serviceStartup, svc.grpcPort);
@@ -276,6 +276,9 @@ public final class BenchmarkRun {
             }
         }
     }
+
+    /** The service's settings for a run: quiet logs, and no scheduled integrity sweep (it would rebuild the whole log in the middle of a point). */
+    static final Map<String, String> SERVICE_CONFIG = Map.of("quarkus.log.level", "WARN", "sealer.sweep.initial-delay", "24h");
 
     interface LoadPoint {
         Result run() throws Exception;

@@ -23,7 +23,7 @@ public final class QuickPoint {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> props = new HashMap<>(Map.of("quarkus.log.level", "WARN"));
+        Map<String, String> props = new HashMap<>(BenchmarkRun.SERVICE_CONFIG);
         for (String a : args) {
             if (a.startsWith("-D")) {
                 String[] kv = a.substring(2).split("=", 2);

@@ -102,11 +102,13 @@ final class Report {
         l("");
         l("**Method:** each service point is a closed loop of %d s after %d s of warm-up (service warmed up before the first point for %d s of unary and "
                 + "%d s of streaming load); latency is request sent → answer received at the client, recorded in %s. The load generator, the "
-                + "service (`-jar quarkus-run.jar`, %s, fresh SoftHSM2 token, default group commit) and the embedded PostgreSQL all run on the same %d "
+                + "service (`-jar quarkus-run.jar`, %s, fresh SoftHSM2 token, default group commit and checkpoint settings, scheduled integrity sweep "
+                + "off) and the embedded PostgreSQL all run on the same %d "
                 + "cores, so the service gets only part of the machine; the *CPU/op* columns show where it went. Streaming points keep "
                 + "*concurrency* requests in flight in total, on ⌈c/%d⌉ `SealStream` calls with at most %d each. Verify points call `Verify` by seal id "
                 + "with the artifact digest on seals made earlier in the run, unary (*concurrency* client threads) and streaming (`VerifyStream`, "
-                + "in flight spread over streams like `SealStream`), the two back to back at each concurrency.",
+                + "in flight spread over streams like `SealStream`), the two back to back at each concurrency. Seal requests ask for compact answers "
+                + "(`SealRequest.compact`: no bundle JSON, each checkpoint once per stream), as a high-volume client would.",
                 BenchmarkRun.DURATION.toSeconds(), BenchmarkRun.WARMUP.toSeconds(), BenchmarkRun.SERVICE_WARMUP.toSeconds(),
                 BenchmarkRun.SERVICE_WARMUP.toSeconds(), Latencies.implementation(), BenchmarkRun.setting("bench.service-jvm-args", "-Xms1g -Xmx2g"),
                 np, BenchmarkRun.INFLIGHT, BenchmarkRun.INFLIGHT);

@@ -163,6 +163,7 @@ public final class CommitQueue implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
+            connection.discard(); // e.g. the held connection died before the transaction began
             SealerException failure = StoreException.from(e, "storing " + batch.size() + " seal(s)");
             LOG.warnf("seal batch of %d not stored: %s", batch.size(), e.getMessage());
             batch.forEach(p -> p.result().completeExceptionally(failure));
