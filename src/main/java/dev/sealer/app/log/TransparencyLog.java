@@ -91,8 +91,9 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     void start() {
         checkpointConnection = new HeldConnection(dataSource);
         try (Connection c = dataSource.getConnection()) {
-            committedSize = ReceiptStore.nextLeafIndex(c);
-            checkpointSize = LogStore.latestCheckpoint(c).map(StoredCheckpoint::treeSize).orElse(0L);
+            long[] sizes = LogStore.logSizes(c);
+            committedSize = sizes[0];
+            checkpointSize = sizes[1];
         } catch (SQLException e) {
             throw StoreException.from(e, "reading the transparency log");
         }
@@ -182,9 +183,8 @@ public class TransparencyLog implements CommitQueue.BatchListener {
     /** Signs a checkpoint over everything committed, if anything is new; then answers the waiting ANCHORED seals. */
     public synchronized Optional<StoredCheckpoint> issueCheckpoint() {
         StoredCheckpoint cp;
-        Connection c = null;
         try {
-            c = checkpointConnection.get();
+            Connection c = checkpointConnection.get();
             c.setAutoCommit(false);
             try {
                 ReceiptStore.lockCheckpoints(c);

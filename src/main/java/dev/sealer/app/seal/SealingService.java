@@ -75,17 +75,22 @@ public class SealingService {
     }
 
     /** A stored seal as callers see it, with its log anchor when one was asked for. */
-    public record SealView(StoredSeal stored, Receipt receipt, DualSignature signature, boolean replayed, Anchor anchor) {
+    public record SealView(StoredSeal stored, boolean replayed, Anchor anchor) {
         public SealView withAnchor(Anchor a) {
-            return new SealView(stored, receipt, signature, replayed, a);
+            return new SealView(stored, replayed, a);
         }
 
-        public boolean signed() {
-            return stored.sigEd25519() != null && stored.sigMlDsa() != null;
+        public Receipt receipt() {
+            return stored.receipt();
+        }
+
+        /** Both signatures, or nulls for an ANCHORED seal. */
+        public DualSignature signature() {
+            return new DualSignature(stored.sigEd25519(), stored.sigMlDsa());
         }
 
         public String bundleJson() {
-            return new SealBundle(receipt, signature, anchor).toJson();
+            return new SealBundle(receipt(), signature(), anchor).toJson();
         }
     }
 
@@ -259,6 +264,6 @@ public class SealingService {
     }
 
     private static SealView view(StoredSeal s, boolean replayed) {
-        return new SealView(s, s.receipt(), new DualSignature(s.sigEd25519(), s.sigMlDsa()), replayed, null);
+        return new SealView(s, replayed, null);
     }
 }
