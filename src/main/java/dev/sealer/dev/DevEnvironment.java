@@ -19,8 +19,9 @@ public final class DevEnvironment {
         DevToken token = DevToken.createIfMissing(workDir.resolve("hsm"), TOKEN_LABEL).activate();
         EmbeddedDatabase db = EmbeddedDatabase.start(workDir.resolve("pg"), dbPort);
         Runtime.getRuntime().addShutdownHook(new Thread(db::close, "embedded-postgres-stop"));
-        System.setProperty("quarkus.datasource.jdbc.url", db.jdbcUrl());
-        System.setProperty("quarkus.datasource.username", db.username());
+        System.setProperty("quarkus.datasource.jdbc.url", db.serviceUrl(EmbeddedDatabase.DATABASE));
+        System.setProperty("quarkus.datasource.username", EmbeddedDatabase.APP_ROLE);
+        System.setProperty("sealer.db.owner.username", EmbeddedDatabase.OWNER_ROLE);
         System.setProperty("sealer.hsm.library", DevToken.SOFTHSM_LIBRARY);
         System.setProperty("sealer.hsm.token-label", token.label());
         System.setProperty("sealer.hsm.pin-file", token.pinFile().toString());

@@ -63,6 +63,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             EmbeddedPostgres postgres = builder.start();
             EmbeddedDatabase db = new EmbeddedDatabase(postgres, abs, postgres.getPort());
             db.createDatabaseIfMissing();
+            db.provisionRoles(DATABASE);
             Files.writeString(abs.resolve("port"), Integer.toString(postgres.getPort()) + "\n");
             return db;
         } catch (IOException e) {
@@ -85,6 +86,47 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public String jdbcUrl() {
         return jdbcUrl(DATABASE);
+    }
+
+    /** The owner role: migrations run as it; it owns the database and every table. */
+    public static final String OWNER_ROLE = "sealer_owner";
+    /** The service's role: SELECT and INSERT on the append-only tables, nothing else (granted by the migrations). */
+    public static final String APP_ROLE = "sealer_app";
+
+    /** The URL of {@code database} without a user: the service and the migrations give theirs. */
+    public String serviceUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port + "/" + database;
+    }
+
+    /**
+     * The least-privilege split of the embedded default and the tests: {@link #OWNER_ROLE}
+     * (not a superuser) owns {@code database} and its tables, and {@link #APP_ROLE} logs in with
+     * only what the migrations grant it. Tables a superuser created earlier are handed to the
+     * owner role. The embedded server trusts local connections, so the roles have no password.
+     */
+    public void provisionRoles(String database) {
+        try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
+            provisionRoles(st, database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set up the database roles of " + database + ": " + e.getMessage(), e);
+        }
+        try (Connection c = connect(database); Statement st = c.createStatement()) {
+            st.execute("do $$ declare t record; begin "
+                    + "for t in select schemaname, tablename from pg_tables where schemaname = 'public' and tableowner <> '" + OWNER_ROLE + "' loop "
+                    + "execute format('alter table %I.%I owner to " + OWNER_ROLE + "', t.schemaname, t.tablename); end loop; end $$");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot hand the tables of " + database + " to " + OWNER_ROLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the two roles when missing and makes the owner role own {@code database} (run by a superuser). */
+    public static void provisionRoles(Statement superuser, String database) throws SQLException {
+        superuser.execute("do $$ begin "
+                + "if not exists (select 1 from pg_roles where rolname = '" + OWNER_ROLE + "') then create role " + OWNER_ROLE
+                + " login nosuperuser nocreaterole nocreatedb; end if; "
+                + "if not exists (select 1 from pg_roles where rolname = '" + APP_ROLE + "') then create role " + APP_ROLE
+                + " login nosuperuser nocreaterole nocreatedb; end if; end $$");
+        superuser.execute("alter database " + database + " owner to " + OWNER_ROLE);
     }
 
     private String jdbcUrl(String database) {

@@ -29,6 +29,7 @@ public final class ErrorMapper {
             case REQUEST_ID_CONFLICT -> Status.Code.ALREADY_EXISTS;
             case HSM_UNAVAILABLE, STORE_UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
+            case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
             case SIGNATURE_INVALID, SUITE_REVOKED, OUTSIDE_VALIDITY, ANCHOR_MISMATCH, MERKLE_PROOF_INVALID, WORM_VIOLATION ->
                     Status.Code.FAILED_PRECONDITION;
         };

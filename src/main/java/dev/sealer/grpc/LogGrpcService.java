@@ -17,16 +17,14 @@ import dev.sealer.grpc.v1.IntegrityFinding;
 import dev.sealer.grpc.v1.IntegritySweepReport;
 import dev.sealer.grpc.v1.LogServiceGrpc;
 import dev.sealer.grpc.v1.RunIntegritySweepRequest;
-import dev.sealer.store.IntegritySweep;
+import dev.sealer.app.integrity.IntegritySweeper;
+import dev.sealer.core.integrity.Finding;
+import dev.sealer.core.integrity.IntegrityCheck;
 import dev.sealer.store.LogStore;
-import dev.sealer.store.StoreException;
-import io.agroal.api.AgroalDataSource;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.SQLException;
 
 /** Checkpoints, proofs and the integrity sweep. */
 @GrpcService
@@ -37,7 +35,7 @@ public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
     @Inject
     SealingService sealing;
     @Inject
-    AgroalDataSource dataSource;
+    IntegritySweeper sweeper;
 
     @Override
     public void getCheckpoint(GetCheckpointRequest request, StreamObserver<Checkpoint> observer) {
@@ -86,20 +84,21 @@ public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
     @Override
     public void runIntegritySweep(RunIntegritySweepRequest request, StreamObserver<IntegritySweepReport> observer) {
         SealGrpcService.unary(observer, () -> {
-            try (Connection c = dataSource.getConnection()) {
-                return report(IntegritySweep.run(c));
-            } catch (SQLException e) {
-                throw StoreException.from(e, "integrity sweep");
-            }
+            return report(sweeper.sweep());
         });
     }
 
-    static IntegritySweepReport report(IntegritySweep.Report r) {
-        IntegritySweepReport.Builder b = IntegritySweepReport.newBuilder().setReceiptsChecked(r.receiptsChecked())
-                .setNodesChecked(r.nodesChecked()).setCheckpointsChecked(r.checkpointsChecked()).setClean(r.clean());
-        for (IntegritySweep.Finding f : r.findings()) {
-            b.addFindings(IntegrityFinding.newBuilder().setReason(f.reason()).setSealId(f.sealId() == null ? "" : f.sealId().toString())
-                    .setLeafIndex(f.leafIndex()).setDetail(f.detail()));
+    private static final java.util.regex.Pattern LEAF_ROW = java.util.regex.Pattern.compile("leaf (\\d+)(?: seal (\\S+))?");
+
+    static IntegritySweepReport report(IntegrityCheck.Report r) {
+        IntegritySweepReport.Builder b = IntegritySweepReport.newBuilder().setReceiptsChecked(r.receipts())
+                .setNodesChecked(r.nodes()).setCheckpointsChecked(r.checkpoints()).setSignaturesChecked(r.signatures())
+                .setSuiteEventsChecked(r.suiteEvents()).setAuditEventsChecked(r.auditEvents()).setResealsChecked(r.reseals()).setClean(r.clean());
+        for (Finding f : r.findings()) {
+            java.util.regex.Matcher m = LEAF_ROW.matcher(f.row());
+            boolean leaf = m.matches();
+            b.addFindings(IntegrityFinding.newBuilder().setReason(f.reason()).setTable(f.table()).setRow(f.row()).setDetail(f.detail())
+                    .setLeafIndex(leaf ? Long.parseLong(m.group(1)) : -1).setSealId(leaf && m.group(2) != null ? m.group(2) : ""));
         }
         return b.build();
     }

@@ -1,126 +1,98 @@
 package dev.sealer.store;
 
-import dev.sealer.core.merkle.NodeHash;
-import dev.sealer.core.merkle.NodeId;
-import dev.sealer.core.merkle.StoredLevels;
-import dev.sealer.core.merkle.TreeAppender;
-import dev.sealer.core.seal.SealIds;
+import dev.sealer.core.integrity.IntegrityCheck;
+import dev.sealer.core.integrity.RowAuthenticator;
+import dev.sealer.core.integrity.SuiteHistoryCheck;
+import dev.sealer.core.suite.SuiteCertificate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
- * Recomputes the log from the tables and reports every disagreement as ANCHOR_MISMATCH: each
- * receipt row is rebuilt into its canonical receipt and hashed, and the hash checked against
- * the row's stored leaf tag (naming the changed row), the tree is rebuilt leaf by leaf and every
- * stored node compared with it, and each checkpoint's root compared with the tree at its size.
- * It detects direct tampering in the database, e.g. by a superuser who disabled the WORM
- * triggers. Pure JDBC: the admin RPC and the {@code sealer sweep} command run this same code.
- * Memory: the stored nodes (about one per 15 receipts) are held while the receipts stream by.
+ * Reads every stored row, in one snapshot, into the pure {@link IntegrityCheck} (where the
+ * comparisons live). The scheduled sweep, the admin RPC and the {@code sealer sweep} command
+ * run this same code. Memory: the stored nodes (about one per 15 receipts) are held while the
+ * receipts stream by.
  */
 public final class IntegritySweep {
-    public static final String REASON = "ANCHOR_MISMATCH";
-
-    public record Finding(String reason, UUID sealId, long leafIndex, String detail) {
-    }
-
-    public record Report(long receiptsChecked, long nodesChecked, long checkpointsChecked, List<Finding> findings) {
-        public boolean clean() {
-            return findings.isEmpty();
-        }
-    }
-
     private IntegritySweep() {
     }
 
-    public static Report run(Connection c) throws SQLException {
-        List<Finding> findings = new ArrayList<>();
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false); // a cursor needs a transaction; one snapshot for the whole sweep
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    /**
+     * Sweeps the whole database. When {@code c} is already inside a transaction it is used as it
+     * is (and left open); otherwise the sweep runs in one repeatable-read snapshot of its own.
+     */
+    public static IntegrityCheck.Report run(Connection c, RowAuthenticator auth, Function<String, Optional<SuiteCertificate>> suites, String origin)
+            throws SQLException {
+        boolean own = c.getAutoCommit();
+        if (own) {
+            c.setAutoCommit(false); // a cursor needs a transaction; one snapshot for the whole sweep
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        }
         try {
-            Map<NodeId, byte[]> stored = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("select level, idx, hash from log_nodes")) {
+            IntegrityCheck check = new IntegrityCheck(auth, suites, origin);
+            try (PreparedStatement ps = c.prepareStatement("select level, idx, hash, row_mac from log_nodes")) {
                 ps.setFetchSize(5000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        stored.put(new NodeId(rs.getShort(1), rs.getLong(2)), rs.getBytes(3));
+                        check.node(new IntegrityCheck.NodeRow(rs.getShort(1), rs.getLong(2), rs.getBytes(3), rs.getBytes(4)));
                     }
                 }
             }
-            long nodesStored = stored.size();
-            List<LogStore.StoredCheckpoint> checkpoints = LogStore.allCheckpoints(c);
-            int nextCheckpoint = 0;
-            TreeAppender tree = new TreeAppender();
-            boolean treeBroken = false; // after a gap or an unreadable row the tree can no longer be rebuilt
-            long receipts = 0;
+            check.checkpoints(LogStore.allCheckpoints(c).stream().map(cp -> new IntegrityCheck.CheckpointRow(cp.treeSize(), cp.rootHash(), cp.issuedAt(),
+                    cp.suiteId(), cp.note(), cp.previousSize(), cp.suiteEvents(), cp.rowMac())).toList());
+            check.suiteHistory(SuiteEventStore.all(c).stream().map(e -> new SuiteHistoryCheck.Event(e.seq(), e.position(), e.suiteId(), e.type(),
+                    e.effectiveAt(), e.actor(), e.payload(), e.rowMac())).toList());
             try (PreparedStatement ps = c.prepareStatement(ReceiptStore.SELECT + "order by r.leaf_index")) {
                 ps.setFetchSize(2000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        receipts++;
-                        ReceiptStore.StoredSeal s;
                         try {
-                            s = ReceiptStore.row(rs);
+                            ReceiptStore.StoredSeal s = ReceiptStore.row(rs);
+                            check.receipt(new IntegrityCheck.ReceiptRow(s.leafIndex(), s.sealId(), s.receipt(), null, s.leafHash(), s.rowMac(),
+                                    s.sigEd25519(), s.sigMlDsa(), s.sigMac()));
                         } catch (ReceiptStore.StoredReceiptException e) {
-                            findings.add(new Finding(REASON, e.sealId, e.leafIndex, e.getMessage()));
-                            treeBroken = true;
-                            continue;
-                        }
-                        if (s.leafIndex() != tree.size() && !treeBroken) {
-                            findings.add(new Finding(REASON, s.sealId(), s.leafIndex(),
-                                    "leaf index " + s.leafIndex() + " where " + tree.size() + " was expected: the log has a gap"));
-                            treeBroken = true;
-                        }
-                        byte[] leafHash = s.leafHash();
-                        if (ReceiptStore.tag(leafHash) != s.leafTag()) {
-                            findings.add(new Finding(REASON, s.sealId(), s.leafIndex(), "receipt row does not hash to its logged leaf"));
-                        }
-                        if (!SealIds.carries(s.sealId(), s.committedAt())) {
-                            findings.add(new Finding(REASON, s.sealId(), s.leafIndex(), "seal id does not carry the receipt's commit time"));
-                        }
-                        if (treeBroken) {
-                            continue;
-                        }
-                        for (NodeHash n : tree.append(leafHash)) {
-                            if (!StoredLevels.isStored(n.id().level())) {
-                                continue;
-                            }
-                            byte[] logged = stored.remove(n.id());
-                            if (logged == null) {
-                                findings.add(new Finding(REASON, null, n.id().firstLeaf(), "log node " + n.id() + " is missing"));
-                            } else if (!java.util.Arrays.equals(logged, n.hash())) {
-                                findings.add(new Finding(REASON, null, n.id().firstLeaf(), "log node " + n.id() + " over leaves "
-                                        + n.id().firstLeaf() + ".." + n.id().lastLeaf() + " differs from the receipts"));
-                            }
-                        }
-                        while (nextCheckpoint < checkpoints.size() && checkpoints.get(nextCheckpoint).treeSize() == tree.size()) {
-                            if (!java.util.Arrays.equals(tree.root(), checkpoints.get(nextCheckpoint).rootHash())) {
-                                findings.add(new Finding(REASON, null, -1, "checkpoint " + tree.size() + " root differs from the receipts' tree"));
-                            }
-                            nextCheckpoint++;
+                            check.receipt(new IntegrityCheck.ReceiptRow(e.leafIndex, e.sealId, null, e.getCause().getMessage(), null, null, null, null, null));
                         }
                     }
                 }
             }
-            if (!treeBroken) {
-                for (NodeId extra : stored.keySet()) {
-                    findings.add(new Finding(REASON, null, extra.firstLeaf(), "log node " + extra + " covers leaves that have no receipt"));
-                }
-                for (int i = nextCheckpoint; i < checkpoints.size(); i++) {
-                    findings.add(new Finding(REASON, null, -1, "checkpoint " + checkpoints.get(i).treeSize() + " covers leaves that have no receipt"));
+            List<Long> orphans = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select g.leaf_index from seal_signatures g where not exists "
+                    + "(select 1 from receipts r where r.leaf_index = g.leaf_index) order by g.leaf_index"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    orphans.add(rs.getLong(1));
                 }
             }
-            return new Report(receipts, nodesStored, checkpoints.size(), findings);
+            check.orphanSignatures(orphans);
+            try (PreparedStatement ps = c.prepareStatement("select event_seq, occurred_at, actor, action, target, outcome, detail, row_mac from audit_events "
+                    + "order by event_seq")) {
+                ps.setFetchSize(2000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        check.auditEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                                rs.getString(7), rs.getBytes(8));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("select new_seal_id, old_seal_id, resealed_at, actor, row_mac from reseals order by new_seal_id");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    check.reseal(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getBytes(5));
+                }
+            }
+            return check.finish();
         } finally {
-            c.rollback();
-            c.setAutoCommit(auto);
+            if (own) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
         }
     }
 }

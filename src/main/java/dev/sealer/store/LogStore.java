@@ -1,5 +1,7 @@
 package dev.sealer.store;
 
+import dev.sealer.core.integrity.RowAuthenticator;
+import dev.sealer.core.integrity.Rows;
 import dev.sealer.core.merkle.NodeHash;
 import dev.sealer.core.merkle.NodeId;
 import dev.sealer.core.merkle.StoredLevels;
@@ -19,22 +21,42 @@ import java.util.function.LongFunction;
 
 /** The Merkle log tables: complete nodes at the stored levels ({@link StoredLevels}), and the signed checkpoints. */
 public final class LogStore {
-    public record StoredCheckpoint(long treeSize, byte[] rootHash, Instant issuedAt, String suiteId, String note) {
+    /**
+     * A checkpoint row: the signed note and the fields stored beside it, the size of the checkpoint
+     * before it, the length of the suite history when it was issued, and its row authenticator.
+     */
+    public record StoredCheckpoint(long treeSize, byte[] rootHash, Instant issuedAt, String suiteId, String note, long previousSize,
+            long suiteEvents, byte[] rowMac) {
+        /** A checkpoint about to be stored, authenticated by {@code auth}; {@code issuedAt} is kept to the microsecond. */
+        public static StoredCheckpoint of(long treeSize, byte[] rootHash, Instant issuedAt, String suiteId, String note, long previousSize,
+                long suiteEvents, RowAuthenticator auth) {
+            Instant at = issuedAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            return new StoredCheckpoint(treeSize, rootHash, at, suiteId, note, previousSize, suiteEvents,
+                    auth.tag(Rows.checkpoint(treeSize, rootHash, at, suiteId, note, previousSize, suiteEvents)));
+        }
+
+        /** Whether this row is one {@code auth} wrote. */
+        public boolean authentic(RowAuthenticator auth) {
+            return auth.verifies(Rows.checkpoint(treeSize, rootHash, issuedAt, suiteId, note, previousSize, suiteEvents), rowMac);
+        }
     }
+
+    private static final String CHECKPOINT_COLUMNS = "tree_size, root_hash, issued_at, suite_id, note, coalesce(previous_size, -1), coalesce(suite_events, -1), row_mac";
 
     private LogStore() {
     }
 
     /** Stores the nodes of {@code nodes} at {@link StoredLevels#isStored stored levels}; the others are rebuilt when asked for. */
-    public static void insertNodes(Connection c, List<NodeHash> nodes) throws SQLException {
+    public static void insertNodes(Connection c, List<NodeHash> nodes, RowAuthenticator auth) throws SQLException {
         List<NodeHash> kept = nodes.stream().filter(n -> StoredLevels.isStored(n.id().level())).toList();
         if (kept.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into log_nodes (level, idx, hash) select * from unnest(?::smallint[], ?::bigint[], ?::bytea[])")) {
+        try (PreparedStatement ps = c.prepareStatement("insert into log_nodes (level, idx, hash, row_mac) select * from unnest(?::smallint[], ?::bigint[], ?::bytea[], ?::bytea[])")) {
             ps.setArray(1, c.createArrayOf("smallint", kept.stream().map(n -> (short) n.id().level()).toArray(Short[]::new)));
             ps.setArray(2, c.createArrayOf("bigint", kept.stream().map(n -> n.id().index()).toArray(Long[]::new)));
             ps.setArray(3, c.createArrayOf("bytea", kept.stream().map(NodeHash::hash).toArray(byte[][]::new)));
+            ps.setArray(4, c.createArrayOf("bytea", kept.stream().map(n -> auth.tag(Rows.logNode(n.id().level(), n.id().index(), n.hash()))).toArray(byte[][]::new)));
             ps.executeUpdate();
         }
     }
@@ -110,13 +132,16 @@ public final class LogStore {
     }
 
     public static void insertCheckpoint(Connection c, StoredCheckpoint cp) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into checkpoints (tree_size, root_hash, issued_at, suite_id, note) values (?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("insert into checkpoints (tree_size, root_hash, issued_at, suite_id, note, previous_size, "
+                + "suite_events, row_mac) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setLong(1, cp.treeSize());
             ps.setBytes(2, cp.rootHash());
             ps.setTimestamp(3, Timestamp.from(cp.issuedAt()));
             ps.setString(4, cp.suiteId());
             ps.setString(5, cp.note());
+            ps.setLong(6, cp.previousSize());
+            ps.setLong(7, cp.suiteEvents());
+            ps.setBytes(8, cp.rowMac());
             ps.executeUpdate();
         }
     }
@@ -132,20 +157,20 @@ public final class LogStore {
     }
 
     public static Optional<StoredCheckpoint> latestCheckpoint(Connection c) throws SQLException {
-        return one(c, "select tree_size, root_hash, issued_at, suite_id, note from checkpoints order by tree_size desc limit 1", null);
+        return one(c, "select " + CHECKPOINT_COLUMNS + " from checkpoints order by tree_size desc limit 1", null);
     }
 
     public static Optional<StoredCheckpoint> checkpointAt(Connection c, long size) throws SQLException {
-        return one(c, "select tree_size, root_hash, issued_at, suite_id, note from checkpoints where tree_size = ?", size);
+        return one(c, "select " + CHECKPOINT_COLUMNS + " from checkpoints where tree_size = ?", size);
     }
 
     public static Optional<StoredCheckpoint> firstCheckpointCovering(Connection c, long leafIndex) throws SQLException {
-        return one(c, "select tree_size, root_hash, issued_at, suite_id, note from checkpoints where tree_size > ? order by tree_size limit 1", leafIndex);
+        return one(c, "select " + CHECKPOINT_COLUMNS + " from checkpoints where tree_size > ? order by tree_size limit 1", leafIndex);
     }
 
     public static List<StoredCheckpoint> allCheckpoints(Connection c) throws SQLException {
         List<StoredCheckpoint> all = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select tree_size, root_hash, issued_at, suite_id, note from checkpoints order by tree_size");
+        try (PreparedStatement ps = c.prepareStatement("select " + CHECKPOINT_COLUMNS + " from checkpoints order by tree_size");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 all.add(row(rs));
@@ -166,6 +191,7 @@ public final class LogStore {
     }
 
     private static StoredCheckpoint row(ResultSet rs) throws SQLException {
-        return new StoredCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5));
+        return new StoredCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5), rs.getLong(6),
+                rs.getLong(7), rs.getBytes(8));
     }
 }

@@ -1,5 +1,7 @@
 package dev.sealer.store;
 
+import dev.sealer.core.integrity.RowAuthenticator;
+import dev.sealer.core.integrity.Rows;
 import dev.sealer.core.json.CanonicalJson;
 import dev.sealer.core.json.Json;
 import dev.sealer.core.merkle.Rfc6962;
@@ -35,8 +37,8 @@ import java.util.UUID;
 public final class ReceiptStore {
     /** Serialises log appends (leaf index assignment) across service instances sharing one database. */
     public static final long LOG_LOCK = 0x5ea1e7_0002L;
-    static final String SELECT = "select r.seal_id, r.leaf_index, r.committed_at, r.leaf_tag, s.suite_id, r.digest_alg, r.stage, "
-            + "r.request_id, r.subject, r.signer, r.digest, r.labels, r.parents, g.sig_ed25519, g.sig_ml_dsa "
+    static final String SELECT = "select r.seal_id, r.leaf_index, r.committed_at, r.row_mac, s.suite_id, r.digest_alg, r.stage, "
+            + "r.request_id, r.subject, r.signer, r.digest, r.labels, r.parents, g.sig_ed25519, g.sig_ml_dsa, g.row_mac "
             + "from receipts r join suites s on s.suite_no = r.suite_no left join seal_signatures g on g.leaf_index = r.leaf_index ";
     /** Stored codes of digest algorithms and stages: position + 1, append only. */
     private static final List<DigestAlgorithm> ALGORITHM_CODES = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.SHA_384,
@@ -46,14 +48,18 @@ public final class ReceiptStore {
 
     /**
      * A stored seal: the receipt, its canonical bytes and their log leaf hash, its log position and
-     * its signatures (null for ANCHORED seals). {@code leafTag} is the first 8 bytes of the leaf
-     * hash as stored in the row (equal to {@code tag(leafHash)} unless the row was tampered with).
+     * its signatures (null for ANCHORED seals), with the row authenticators as stored: {@code rowMac}
+     * of the receipts row, {@code sigMac} of its seal_signatures row (null when there is none).
+     * Whether they verify is decided by {@link dev.sealer.core.integrity.RowChecks}, never here.
      */
-    public record StoredSeal(Receipt receipt, byte[] canonical, byte[] leafHash, long leafIndex, long leafTag, byte[] sigEd25519,
-            byte[] sigMlDsa) {
-        /** A seal about to be stored at {@code leafIndex}. */
-        public static StoredSeal of(Receipt receipt, byte[] canonical, byte[] leafHash, long leafIndex, byte[] sigEd25519, byte[] sigMlDsa) {
-            return new StoredSeal(receipt, canonical, leafHash, leafIndex, tag(leafHash), sigEd25519, sigMlDsa);
+    public record StoredSeal(Receipt receipt, byte[] canonical, byte[] leafHash, long leafIndex, byte[] rowMac, byte[] sigEd25519,
+            byte[] sigMlDsa, byte[] sigMac) {
+        /** A seal about to be stored at {@code leafIndex}, authenticated by {@code auth}. */
+        public static StoredSeal of(Receipt receipt, byte[] canonical, byte[] leafHash, long leafIndex, byte[] sigEd25519, byte[] sigMlDsa,
+                RowAuthenticator auth) {
+            boolean signed = sigEd25519 != null;
+            return new StoredSeal(receipt, canonical, leafHash, leafIndex, auth.tag(Rows.receipt(leafIndex, leafHash, signed)), sigEd25519, sigMlDsa,
+                    signed ? auth.tag(Rows.signatures(leafIndex, sigEd25519, sigMlDsa)) : null);
         }
 
         public UUID sealId() {
@@ -80,11 +86,6 @@ public final class ReceiptStore {
     private ReceiptStore() {
     }
 
-    /** The first 8 bytes of a leaf hash, as stored in {@code receipts.leaf_tag}. */
-    public static long tag(byte[] leafHash) {
-        return ByteBuffer.wrap(leafHash).getLong();
-    }
-
     /** Serialises checkpoint issuing across instances, apart from appends: a checkpoint being signed never holds up sealing. */
     public static final long CHECKPOINT_LOCK = 0x5ea1e7_0003L;
 
@@ -107,12 +108,35 @@ public final class ReceiptStore {
         }
     }
 
-    public static long nextLeafIndex(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select coalesce(max(leaf_index) + 1, 0) from receipts");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+    /**
+     * The receipts rows at or after {@code fromLeaf}, in leaf order (at most {@code limit}): what
+     * others appended after this writer's own tree. The log writer checks each before it builds
+     * on it. A row that cannot be read as a receipt is returned as a {@link StoredReceiptException}.
+     */
+    public static List<Object> tail(Connection c, long fromLeaf, int limit) throws SQLException {
+        List<Object> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(SELECT + "where r.leaf_index >= ? order by r.leaf_index limit ?")) {
+            ps.setLong(1, fromLeaf);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    try {
+                        out.add(row(rs));
+                    } catch (StoredReceiptException e) {
+                        out.add(e);
+                    }
+                }
+            }
         }
+        return out;
+    }
+
+    /** The stored seals with these ids (absent ones are left out). */
+    public static List<StoredSeal> bySealIds(Connection c, Collection<UUID> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return where(c, "r.seal_id = any(?)", c.createArrayOf("uuid", ids.toArray()));
     }
 
     public static Map<String, StoredSeal> byRequestIds(Connection c, Collection<String> requestIds) throws SQLException {
@@ -131,22 +155,6 @@ public final class ReceiptStore {
         return result;
     }
 
-    public static Set<UUID> existingSealIds(Connection c, Collection<UUID> ids) throws SQLException {
-        Set<UUID> result = new HashSet<>();
-        if (ids.isEmpty()) {
-            return result;
-        }
-        try (PreparedStatement ps = c.prepareStatement("select seal_id from receipts where seal_id = any(?)")) {
-            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    result.add(rs.getObject(1, UUID.class));
-                }
-            }
-        }
-        return result;
-    }
-
     /**
      * Inserts a batch in one statement (one round trip): suites not seen before, the receipts,
      * and the signatures of SIGNED seals. The caller holds the log lock.
@@ -156,7 +164,7 @@ public final class ReceiptStore {
         UUID[] sealIds = new UUID[n];
         Long[] leaves = new Long[n];
         Timestamp[] times = new Timestamp[n];
-        Long[] tags = new Long[n];
+        byte[][] macs = new byte[n][];
         String[] suiteIds = new String[n];
         Short[] algs = new Short[n];
         Short[] stages = new Short[n];
@@ -174,7 +182,7 @@ public final class ReceiptStore {
             sealIds[i] = r.sealId();
             leaves[i] = s.leafIndex();
             times[i] = Timestamp.from(r.committedAt());
-            tags[i] = s.leafTag();
+            macs[i] = s.rowMac();
             suiteIds[i] = r.suiteId();
             suites.add(r.suiteId());
             algs[i] = (short) (ALGORITHM_CODES.indexOf(r.digest().algorithm()) + 1);
@@ -195,24 +203,25 @@ public final class ReceiptStore {
         try (PreparedStatement ps = c.prepareStatement("with new_suites as ("
                 + "insert into suites (suite_id) select x from unnest(?::text[]) x where not exists (select 1 from suites s where s.suite_id = x) "
                 + "returning suite_no, suite_id), "
-                + "sigs as (insert into seal_signatures (leaf_index, sig_ed25519, sig_ml_dsa) select * from unnest(?::bigint[], ?::bytea[], ?::bytea[])), "
+                + "sigs as (insert into seal_signatures (leaf_index, sig_ed25519, sig_ml_dsa, row_mac) select * from unnest(?::bigint[], ?::bytea[], ?::bytea[], ?::bytea[])), "
                 + "known as (select suite_no, suite_id from suites union all select suite_no, suite_id from new_suites) "
-                + "insert into receipts (seal_id, leaf_index, committed_at, leaf_tag, suite_no, digest_alg, "
+                + "insert into receipts (seal_id, leaf_index, committed_at, row_mac, suite_no, digest_alg, "
                 + "stage, request_id, subject, signer, digest, labels, parents) "
-                + "select x.seal_id, x.leaf_index, x.committed_at, x.leaf_tag, k.suite_no, x.digest_alg, x.stage, x.request_id, x.subject, "
-                + "x.signer, x.digest, x.labels, x.parents from unnest(?::uuid[], ?::bigint[], ?::timestamptz[], ?::bigint[], ?::text[], "
+                + "select x.seal_id, x.leaf_index, x.committed_at, x.row_mac, k.suite_no, x.digest_alg, x.stage, x.request_id, x.subject, "
+                + "x.signer, x.digest, x.labels, x.parents from unnest(?::uuid[], ?::bigint[], ?::timestamptz[], ?::bytea[], ?::text[], "
                 + "?::smallint[], ?::smallint[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::bytea[]) "
-                + "as x(seal_id, leaf_index, committed_at, leaf_tag, suite_id, digest_alg, stage, request_id, subject, signer, digest, labels, parents) "
+                + "as x(seal_id, leaf_index, committed_at, row_mac, suite_id, digest_alg, stage, request_id, subject, signer, digest, labels, parents) "
                 + "join known k on k.suite_id = x.suite_id order by x.leaf_index")) {
             int i = 1;
             ps.setArray(i++, c.createArrayOf("text", suites.toArray()));
             ps.setArray(i++, c.createArrayOf("bigint", signed.stream().map(StoredSeal::leafIndex).toArray(Long[]::new)));
             ps.setArray(i++, c.createArrayOf("bytea", signed.stream().map(StoredSeal::sigEd25519).toArray(byte[][]::new)));
             ps.setArray(i++, c.createArrayOf("bytea", signed.stream().map(StoredSeal::sigMlDsa).toArray(byte[][]::new)));
+            ps.setArray(i++, c.createArrayOf("bytea", signed.stream().map(StoredSeal::sigMac).toArray(byte[][]::new)));
             ps.setArray(i++, c.createArrayOf("uuid", sealIds));
             ps.setArray(i++, c.createArrayOf("bigint", leaves));
             ps.setArray(i++, c.createArrayOf("timestamptz", times));
-            ps.setArray(i++, c.createArrayOf("bigint", tags));
+            ps.setArray(i++, c.createArrayOf("bytea", macs));
             ps.setArray(i++, c.createArrayOf("text", suiteIds));
             ps.setArray(i++, c.createArrayOf("smallint", algs));
             ps.setArray(i++, c.createArrayOf("smallint", stages));
@@ -314,14 +323,16 @@ public final class ReceiptStore {
         }
     }
 
-    /** Links a re-seal to the seal it replaces (once). */
-    public static void linkReseal(Connection c, UUID oldSealId, UUID newSealId, Instant at, String actor) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into reseals (new_seal_id, old_seal_id, resealed_at, actor) values (?, ?, ?, ?) "
+    /** Links a re-seal to the seal it replaces (once). {@code at} is stored to the microsecond, as the authenticator covers it. */
+    public static void linkReseal(Connection c, UUID oldSealId, UUID newSealId, Instant at, String actor, RowAuthenticator auth) throws SQLException {
+        Instant micros = at.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        try (PreparedStatement ps = c.prepareStatement("insert into reseals (new_seal_id, old_seal_id, resealed_at, actor, row_mac) values (?, ?, ?, ?, ?) "
                 + "on conflict (new_seal_id) do nothing")) {
             ps.setObject(1, newSealId);
             ps.setObject(2, oldSealId);
-            ps.setTimestamp(3, Timestamp.from(at));
+            ps.setTimestamp(3, Timestamp.from(micros));
             ps.setString(4, actor);
+            ps.setBytes(5, auth.tag(Rows.reseal(newSealId, oldSealId, micros, actor)));
             ps.executeUpdate();
         }
     }
@@ -360,7 +371,7 @@ public final class ReceiptStore {
                     rs.getString(9), STAGE_CODES.get(rs.getShort(7) - 1), labels, parents, rs.getString(5),
                     rs.getTimestamp(3).toInstant(), rs.getString(10));
             byte[] canonical = receipt.canonicalBytes();
-            return new StoredSeal(receipt, canonical, Rfc6962.leafHash(canonical), leaf, rs.getLong(4), rs.getBytes(14), rs.getBytes(15));
+            return new StoredSeal(receipt, canonical, Rfc6962.leafHash(canonical), leaf, rs.getBytes(4), rs.getBytes(14), rs.getBytes(15), rs.getBytes(16));
         } catch (RuntimeException e) {
             throw new StoredReceiptException(sealId, leaf, e);
         }

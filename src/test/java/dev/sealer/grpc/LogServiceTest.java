@@ -31,6 +31,7 @@ import dev.sealer.grpc.v1.VerifyRequest;
 import dev.sealer.testing.Grpc;
 import dev.sealer.testing.SealerTestResource;
 import dev.sealer.testing.TestDatabase;
+import dev.sealer.testing.TestHsm;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -193,21 +194,23 @@ class LogServiceTest {
         assertTrue(clean.getClean(), clean.getFindingsList().toString());
         assertTrue(clean.getReceiptsChecked() > 0);
 
+        String where = " where seal_id = '" + victim.getSeal().getSealId() + "'";
         try (Connection c = TestDatabase.get().connect(); Statement st = c.createStatement()) {
             st.execute("set session_replication_role = replica"); // superuser: WORM triggers off for this session
-            st.executeUpdate("update receipts set subject = replace(subject, 'sweep-victim', 'sweep-victin')"
-                    + " where seal_id = '" + victim.getSeal().getSealId() + "'");
+            st.executeUpdate("update receipts set subject = replace(subject, 'sweep-victim', 'sweep-victin')" + where);
         }
-        IntegritySweepReport tampered = log.runIntegritySweep(RunIntegritySweepRequest.getDefaultInstance());
-        assertFalse(tampered.getClean());
-        assertTrue(tampered.getFindingsList().stream().anyMatch(f -> f.getReason().equals("ANCHOR_MISMATCH")
-                && f.getSealId().equals(victim.getSeal().getSealId())), tampered.getFindingsList().toString());
+        try {
+            IntegritySweepReport tampered = log.runIntegritySweep(RunIntegritySweepRequest.getDefaultInstance());
+            assertFalse(tampered.getClean());
+            assertTrue(tampered.getFindingsList().stream().anyMatch(f -> f.getReason().equals("ANCHOR_MISMATCH") && f.getTable().equals("receipts")
+                    && f.getSealId().equals(victim.getSeal().getSealId())), tampered.getFindingsList().toString());
 
-        StringWriter out = new StringWriter();
-        var cl = SealerCli.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        int exit = cl.execute("sweep", "--db-url", TestDatabase.get().jdbcUrl(), "--db-user", TestDatabase.get().username());
-        assertEquals(2, exit, out.toString());
-        assertTrue(out.toString().contains("ANCHOR_MISMATCH seal=" + victim.getSeal().getSealId()), out.toString());
+            // the same sweep from the command line, in its own process, is ForgedRowIT's
+        } finally {
+            try (Connection c = TestDatabase.get().connect(); Statement st = c.createStatement()) {
+                st.execute("set session_replication_role = replica"); // put the row back: other tests share this database
+                st.executeUpdate("update receipts set subject = replace(subject, 'sweep-victin', 'sweep-victim')" + where);
+            }
+        }
     }
 }

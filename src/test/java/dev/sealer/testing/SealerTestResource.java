@@ -11,9 +11,11 @@ public class SealerTestResource implements QuarkusTestResourceLifecycleManager {
         TestHsm hsm = TestHsm.get();
         TestDatabase db = TestDatabase.get();
         return Map.of(
-                "quarkus.datasource.jdbc.url", db.jdbcUrl(),
-                "quarkus.datasource.username", db.username(),
-                "quarkus.datasource.password", db.password(),
+                "quarkus.datasource.jdbc.url", db.serviceUrl(),
+                "quarkus.datasource.username", db.appRole(),
+                "quarkus.datasource.password", "",
+                "sealer.db.owner.username", db.ownerRole(),
+                "sealer.db.owner.password", "",
                 "sealer.hsm.library", DevToken.SOFTHSM_LIBRARY,
                 "sealer.hsm.token-label", TestHsm.GOOD,
                 "sealer.hsm.pin-file", hsm.pinFile(TestHsm.GOOD).toString());

@@ -61,9 +61,11 @@ public final class ServiceProcess implements AutoCloseable {
             Path log = Files.createTempFile("sealer-service-", ".log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("SOFTHSM2_CONF", hsm.dir().resolve("softhsm2.conf").toString());
-            pb.environment().put("SEALER_DB_URL", db.jdbcUrl());
-            pb.environment().put("SEALER_DB_USER", db.username());
-            pb.environment().put("SEALER_DB_PASSWORD", db.password());
+            pb.environment().put("SEALER_DB_URL", db.serviceUrl());
+            pb.environment().put("SEALER_DB_USER", db.appRole());
+            pb.environment().put("SEALER_DB_PASSWORD", "");
+            pb.environment().put("SEALER_DB_OWNER_USER", db.ownerRole());
+            pb.environment().put("SEALER_DB_OWNER_PASSWORD", "");
             pb.environment().remove("SEALER_HSM_PIN");
             pb.environment().putAll(env);
             return new ServiceProcess(pb.start(), log, http, grpc);

@@ -66,7 +66,18 @@ public final class TestDatabase {
     private static TestDatabase startContainer() {
         var container = new org.testcontainers.postgresql.PostgreSQLContainer("postgres:18").withDatabaseName("sealer");
         container.start();
-        return new TestDatabase(container.getJdbcUrl(), container.getUsername(), container.getPassword(), null);
+        TestDatabase db = new TestDatabase(container.getJdbcUrl(), container.getUsername(), container.getPassword(), null);
+        db.provisionRoles("sealer");
+        return db;
+    }
+
+    /** The owner / service role split of {@link EmbeddedDatabase#provisionRoles} on {@code database}. */
+    private void provisionRoles(String database) {
+        try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
+            EmbeddedDatabase.provisionRoles(st, database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set up the database roles: " + e.getMessage(), e);
+        }
     }
 
     private static TestDatabase startEmbedded() {
@@ -96,12 +107,40 @@ public final class TestDatabase {
         try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
             st.execute("drop database if exists " + name + " with (force)");
             st.execute("create database " + name);
+            EmbeddedDatabase.provisionRoles(st, name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
         }
+        return serviceUrl(name);
+    }
+
+    /** The URL of {@code database} on this server without a user (the service and the migrations give their roles). */
+    public String serviceUrl(String database) {
         int slash = jdbcUrl.lastIndexOf('/');
         int query = jdbcUrl.indexOf('?', slash);
-        return jdbcUrl.substring(0, slash + 1) + name + (query < 0 ? "" : jdbcUrl.substring(query));
+        String params = query < 0 ? "" : jdbcUrl.substring(query + 1).replaceAll("(^|&)user=[^&]*", "");
+        params = params.startsWith("&") ? params.substring(1) : params;
+        return jdbcUrl.substring(0, slash + 1) + database + (params.isEmpty() ? "" : "?" + params);
+    }
+
+    /** The URL of the test database, without a user. */
+    public String serviceUrl() {
+        return serviceUrl(EmbeddedDatabase.DATABASE);
+    }
+
+    /** The service's role: SELECT and INSERT only. */
+    public String appRole() {
+        return EmbeddedDatabase.APP_ROLE;
+    }
+
+    /** The owner role the migrations run as. */
+    public String ownerRole() {
+        return EmbeddedDatabase.OWNER_ROLE;
+    }
+
+    /** A connection as the service's own role (what an attacker who stole its password gets). */
+    public Connection connectAsApp() throws SQLException {
+        return DriverManager.getConnection(serviceUrl(), appRole(), "");
     }
 
     public Connection connect() throws SQLException {

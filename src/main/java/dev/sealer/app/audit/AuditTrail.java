@@ -44,6 +44,8 @@ public class AuditTrail {
     AgroalDataSource dataSource;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    dev.sealer.app.integrity.RowGuard guard;
     @ConfigProperty(name = "sealer.audit.queue-capacity", defaultValue = "10000")
     int capacity;
 
@@ -157,7 +159,7 @@ public class AuditTrail {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                AuditStore.insert(c, batch);
+                AuditStore.insert(c, batch, guard.authenticator());
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();

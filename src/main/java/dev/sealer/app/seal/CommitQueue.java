@@ -1,5 +1,6 @@
 package dev.sealer.app.seal;
 
+import dev.sealer.app.integrity.RowGuard;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.merkle.Rfc6962;
@@ -45,13 +46,19 @@ public final class CommitQueue implements AutoCloseable {
     public record Outcome(StoredSeal seal, boolean replayed) {
     }
 
-    /** Called inside each batch transaction after the receipts are inserted (the transparency log hooks in here). */
+    /** The transparency log's hooks into each batch transaction: it decides the leaf indexes and builds the tree. */
     public interface BatchListener {
+        /** Under the log lock, before anything is inserted: the next leaf index of the log's own, checked tree. */
+        long begin(Connection c) throws SQLException;
+
+        /** Inside the transaction, after the receipts are inserted. */
         void inserted(Connection c, List<StoredSeal> rows) throws SQLException;
 
         /** After the transaction committed and its callers were answered: {@code nextLeafIndex} is the tree size now. */
-        default void committed(long nextLeafIndex) {
-        }
+        void committed(long nextLeafIndex);
+
+        /** The transaction did not commit: nothing of the batch is in the log. */
+        void rolledBack();
     }
 
     private final HeldConnection connection; // writer thread only
@@ -61,7 +68,10 @@ public final class CommitQueue implements AutoCloseable {
     private final BatchListener listener;
     private volatile boolean running = true;
 
-    public CommitQueue(DataSource dataSource, int maxBatch, BatchListener listener) {
+    private final RowGuard guard;
+
+    public CommitQueue(DataSource dataSource, int maxBatch, BatchListener listener, RowGuard guard) {
+        this.guard = guard;
         this.connection = new HeldConnection(dataSource);
         this.maxBatch = maxBatch;
         this.listener = listener;
@@ -93,6 +103,10 @@ public final class CommitQueue implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            } catch (SealerException e) {
+                for (Pending p : batch) {
+                    p.result().completeExceptionally(e);
+                }
             } catch (RuntimeException e) {
                 LOG.error("seal commit batch failed unexpectedly", e);
                 for (Pending p : batch) {
@@ -121,13 +135,30 @@ public final class CommitQueue implements AutoCloseable {
                     requestIds.add(p.receipt().requestId());
                     parents.addAll(p.receipt().parents());
                 }
+                long next = listener.begin(c);
                 Map<String, StoredSeal> existing = ReceiptStore.byRequestIds(c, requestIds);
-                Set<UUID> knownParents = ReceiptStore.existingSealIds(c, parents);
-                long next = ReceiptStore.nextLeafIndex(c);
+                // only rows in the log's own tree, written by this authority, answer a replay or count as a parent
+                Map<String, SealerException> unusable = new HashMap<>();
+                for (StoredSeal s : existing.values()) {
+                    if (s.leafIndex() >= next || guard.problem(s).isPresent()) {
+                        unusable.put(s.requestId(), rejectForged(s, next));
+                    }
+                }
+                Set<UUID> knownParents = new HashSet<>();
+                for (StoredSeal s : ReceiptStore.bySealIds(c, parents)) {
+                    if (s.leafIndex() < next && guard.problem(s).isEmpty()) {
+                        knownParents.add(s.sealId());
+                    }
+                }
                 List<StoredSeal> rows = new ArrayList<>();
                 Map<String, StoredSeal> inBatch = new HashMap<>();
                 for (Pending p : batch) {
                     Receipt r = p.receipt();
+                    SealerException forged = unusable.get(r.requestId());
+                    if (forged != null) {
+                        rejected.put(p, forged);
+                        continue;
+                    }
                     StoredSeal earlier = existing.getOrDefault(r.requestId(), inBatch.get(r.requestId()));
                     if (earlier != null) {
                         if (earlier.receipt().digest().matches(r.digest())) {
@@ -143,7 +174,7 @@ public final class CommitQueue implements AutoCloseable {
                         rejected.put(p, new SealerException(Reason.UNKNOWN_PARENT, "parent seal " + missing + " does not exist"));
                         continue;
                     }
-                    StoredSeal row = StoredSeal.of(r, p.canonical(), p.leafHash(), next++, p.sigEd25519(), p.sigMlDsa());
+                    StoredSeal row = StoredSeal.of(r, p.canonical(), p.leafHash(), next++, p.sigEd25519(), p.sigMlDsa(), guard.authenticator());
                     rows.add(row);
                     inBatch.put(r.requestId(), row);
                     knownParents.add(r.sealId());
@@ -160,6 +191,9 @@ public final class CommitQueue implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 connection.discard();
+                if (listener != null) {
+                    listener.rolledBack();
+                }
                 throw e;
             }
         } catch (SQLException e) {
@@ -182,6 +216,15 @@ public final class CommitQueue implements AutoCloseable {
         if (listener != null && committedNext >= 0) {
             listener.committed(committedNext);
         }
+    }
+
+    /** A stored row with this request id that is not the authority's own: the request is refused, the row never answered. */
+    private SealerException rejectForged(StoredSeal s, long next) {
+        String why = s.leafIndex() >= next ? "it is not in the log" : guard.problem(s).orElse("");
+        guard.report(dev.sealer.core.integrity.Finding.of("receipts", "leaf " + s.leafIndex() + " seal " + s.sealId(),
+                "a row with request_id '" + s.requestId() + "' was not written by this authority: " + why));
+        return new SealerException(Reason.ANCHOR_MISMATCH, "the stored seal for request_id '" + s.requestId()
+                + "' is not one this authority wrote; it is never answered");
     }
 
     private static void rollbackQuietly(Connection c) {

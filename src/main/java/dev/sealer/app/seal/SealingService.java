@@ -50,6 +50,8 @@ public class SealingService {
     AgroalDataSource dataSource;
     @Inject
     TransparencyLog log;
+    @Inject
+    dev.sealer.app.integrity.RowGuard guard;
     @ConfigProperty(name = "sealer.commit.max-batch", defaultValue = "256")
     int maxBatch;
 
@@ -99,7 +101,7 @@ public class SealingService {
 
     @PostConstruct
     void start() {
-        queue = new CommitQueue(dataSource, maxBatch, log);
+        queue = new CommitQueue(dataSource, maxBatch, log, guard);
     }
 
     @PreDestroy
@@ -161,7 +163,7 @@ public class SealingService {
         }
         List<StoredSeal> affected;
         try (Connection c = dataSource.getConnection()) {
-            affected = ReceiptStore.affected(c, suiteId, entry.compromisedSince(), -1, limit);
+            affected = ReceiptStore.affected(c, suiteId, entry.compromisedSince(), -1, limit).stream().map(guard::requireAuthentic).toList();
         } catch (SQLException e) {
             throw StoreException.from(e, "listing affected seals");
         }
@@ -175,7 +177,7 @@ public class SealingService {
             SealView fresh = seal(new SealCommand("reseal-" + old.sealId(), r.digest(), r.subject(), r.stage(), labels,
                     r.parents().stream().map(UUID::toString).toList(), r.signer())).join();
             try (Connection c = dataSource.getConnection()) {
-                ReceiptStore.linkReseal(c, old.sealId(), fresh.stored().sealId(), clock.instant(), actor);
+                ReceiptStore.linkReseal(c, old.sealId(), fresh.stored().sealId(), clock.instant(), actor, guard.authenticator());
             } catch (SQLException e) {
                 throw StoreException.from(e, "linking re-seal");
             }
@@ -191,7 +193,8 @@ public class SealingService {
             return List.of();
         }
         try (Connection c = dataSource.getConnection()) {
-            return ReceiptStore.affected(c, suiteId, entry.compromisedSince(), afterLeaf, limit).stream().map(s -> view(s, false)).toList();
+            return ReceiptStore.affected(c, suiteId, entry.compromisedSince(), afterLeaf, limit).stream().map(guard::requireAuthentic)
+                    .map(s -> view(s, false)).toList();
         } catch (SQLException e) {
             throw StoreException.from(e, "listing affected seals");
         }
@@ -216,7 +219,7 @@ public class SealingService {
 
     public Optional<StoredSeal> find(UUID sealId) {
         try (Connection c = dataSource.getConnection()) {
-            return ReceiptStore.bySealId(c, sealId);
+            return ReceiptStore.bySealId(c, sealId).map(guard::requireAuthentic);
         } catch (SQLException e) {
             throw StoreException.from(e, "reading seal " + sealId);
         }
@@ -228,7 +231,7 @@ public class SealingService {
 
     public SealView get(UUID sealId) {
         try (Connection c = dataSource.getConnection()) {
-            return ReceiptStore.bySealId(c, sealId).map(s -> view(s, false))
+            return ReceiptStore.bySealId(c, sealId).map(guard::requireAuthentic).map(s -> view(s, false))
                     .orElseThrow(() -> new SealerException(Reason.UNKNOWN_SEAL, "no seal " + sealId));
         } catch (SQLException e) {
             throw StoreException.from(e, "reading seal " + sealId);
@@ -240,7 +243,7 @@ public class SealingService {
         Instant afterTime = cursor == null ? null : cursor.time();
         UUID afterId = cursor == null ? null : SealLimits.sealId(cursor.key(), Reason.INVALID_ARGUMENT);
         try (Connection c = dataSource.getConnection()) {
-            List<StoredSeal> rows = ReceiptStore.list(c, filter, afterTime, afterId, pageSize + 1);
+            List<StoredSeal> rows = ReceiptStore.list(c, filter, afterTime, afterId, pageSize + 1).stream().map(guard::requireAuthentic).toList();
             String next = "";
             if (rows.size() > pageSize) {
                 rows = rows.subList(0, pageSize);

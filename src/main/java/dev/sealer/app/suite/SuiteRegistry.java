@@ -50,6 +50,8 @@ public class SuiteRegistry {
     @Inject
     HsmConnection hsm;
     @Inject
+    dev.sealer.app.integrity.RowGuard guard;
+    @Inject
     dev.sealer.app.SchemaMigration schema; // the schema exists before suites are read
     @ConfigProperty(name = "sealer.authority", defaultValue = "sealer")
     String authority;
@@ -140,7 +142,7 @@ public class SuiteRegistry {
             rotated.set(true);
             Instant now = clock.instant();
             return List.of(c -> {
-                SuiteEventStore.append(c, active.certificate().suiteId(), SuiteEvent.Type.OVERLAP.name(), now.plus(handover), actor, "{}");
+                SuiteEventStore.append(c, guard.authenticator(), active.certificate().suiteId(), SuiteEvent.Type.OVERLAP.name(), now.plus(handover), actor, "{}");
                 createAndActivate(c, now, actor);
             });
         });
@@ -168,13 +170,13 @@ public class SuiteRegistry {
             }
             String payload = CanonicalJson.writeString(java.util.Map.of("compromised_since", dev.sealer.core.seal.Receipt.formatTime(compromisedSince),
                     "reason", reason == null ? "" : reason));
-            steps.add(c -> SuiteEventStore.append(c, suiteId, SuiteEvent.Type.REVOKED.name(), now, actor, payload));
+            steps.add(c -> SuiteEventStore.append(c, guard.authenticator(), suiteId, SuiteEvent.Type.REVOKED.name(), now, actor, payload));
             return steps;
         });
     }
 
     private void createAndActivateAfterRevocation(Connection c, String revoked, Instant now, String actor) throws SQLException {
-        SuiteEventStore.append(c, revoked, SuiteEvent.Type.OVERLAP.name(), now, actor, "{}");
+        SuiteEventStore.append(c, guard.authenticator(), revoked, SuiteEvent.Type.OVERLAP.name(), now, actor, "{}");
         createAndActivate(c, now, actor);
     }
 
@@ -198,13 +200,13 @@ public class SuiteRegistry {
             SuiteLedger.Entry active = ledger.active().orElseThrow();
             if (!now.isBefore(active.certificate().signUntil())) {
                 steps.add(c -> {
-                    SuiteEventStore.append(c, active.certificate().suiteId(), SuiteEvent.Type.OVERLAP.name(), now, "scheduler", "{}");
+                    SuiteEventStore.append(c, guard.authenticator(), active.certificate().suiteId(), SuiteEvent.Type.OVERLAP.name(), now, "scheduler", "{}");
                     createAndActivate(c, now, "scheduler");
                 });
             }
             for (SuiteLedger.Entry e : ledger.all()) {
                 if (e.status() == dev.sealer.core.suite.SuiteStatus.OVERLAP && !now.isBefore(e.certificate().verifyUntil())) {
-                    steps.add(c -> SuiteEventStore.append(c, e.certificate().suiteId(), SuiteEvent.Type.RETIRED.name(), now, "scheduler", "{}"));
+                    steps.add(c -> SuiteEventStore.append(c, guard.authenticator(), e.certificate().suiteId(), SuiteEvent.Type.RETIRED.name(), now, "scheduler", "{}"));
                 }
             }
             return steps;
@@ -219,14 +221,17 @@ public class SuiteRegistry {
         try (SuiteKeys keys = SuiteKeys.operational(hsm.hsm().rootKey(), suiteId, pq)) {
             SuiteCertificate cert = SuiteCertificate.issue(suiteId, keys.ed25519PublicKey(), pq, keys.mlDsaPublicKey(), from,
                     from.plus(rotationPeriod), from.plus(rotationPeriod).plus(overlap), from, root);
-            SuiteEventStore.append(c, suiteId, SuiteEvent.Type.CREATED.name(), from, actor, CanonicalJson.writeString(cert.toJsonValue()));
-            SuiteEventStore.append(c, suiteId, SuiteEvent.Type.ACTIVATED.name(), from, actor, "{}");
+            SuiteEventStore.append(c, guard.authenticator(), suiteId, SuiteEvent.Type.CREATED.name(), from, actor, CanonicalJson.writeString(cert.toJsonValue()));
+            SuiteEventStore.append(c, guard.authenticator(), suiteId, SuiteEvent.Type.ACTIVATED.name(), from, actor, "{}");
         }
         LOG.infof("created and activated signature suite %s (ed25519 + %s), certified by the root attestation keys", suiteId, pq.id());
     }
 
-    private static List<SuiteEvent> events(Connection c) throws SQLException {
-        return SuiteEventStore.all(c).stream()
+    /** The suite history, its chained authenticators checked first: an event this authority did not write is never acted on. */
+    private List<SuiteEvent> events(Connection c) throws SQLException {
+        List<SuiteEventStore.StoredEvent> stored = SuiteEventStore.all(c);
+        guard.requireAuthenticHistory(stored);
+        return stored.stream()
                 .map(e -> new SuiteEvent(e.suiteId(), SuiteEvent.Type.valueOf(e.type()), e.effectiveAt(), e.actor(), e.payload())).toList();
     }
 

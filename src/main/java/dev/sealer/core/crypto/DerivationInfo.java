@@ -42,11 +42,27 @@ public final class DerivationInfo {
         if (!SUITE_ID.matcher(suiteId).matches()) {
             throw new IllegalArgumentException("suite id must match [a-z0-9][a-z0-9-]{0,62}");
         }
+        return encode(label, suiteId, alg.id());
+    }
+
+    /**
+     * The same encoding for a key that is not a suite's: {@code context} names what the key is
+     * scoped to (e.g. the authority for the row key) and {@code algorithm} what it is for.
+     */
+    public static byte[] encode(String label, String context, String algorithm) {
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(algorithm, "algorithm");
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         field(out, "label", label);
-        field(out, "suiteId", suiteId);
-        field(out, "algorithm", alg.id());
+        field(out, "context", context);
+        field(out, "algorithm", algorithm);
         return out.toByteArray();
+    }
+
+    /** {@code Hkdf.expandOnly(root, encode(label, context, algorithm), 32)}: a 32-byte key that is not a suite's. */
+    public static SecretBytes deriveKey(PseudoRandomKey root, String label, String context, String algorithm) {
+        return Hkdf.expandOnly(root, encode(label, context, algorithm), SEED_LENGTH);
     }
 
     /** {@code Hkdf.expandOnly(root, encode(label, suiteId, alg), 32)}. */

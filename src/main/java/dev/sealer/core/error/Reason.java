@@ -30,6 +30,8 @@ public enum Reason {
     WORM_VIOLATION,
     HSM_UNAVAILABLE,
     STORE_UNAVAILABLE,
+    // load shedding (RESOURCE_EXHAUSTED)
+    RESOURCE_EXHAUSTED,
     // access
     PERMISSION_DENIED
 }

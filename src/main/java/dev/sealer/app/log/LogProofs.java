@@ -1,0 +1,114 @@
+package dev.sealer.app.log;
+
+import dev.sealer.app.integrity.RowGuard;
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
+import dev.sealer.core.integrity.Finding;
+import dev.sealer.core.log.Anchor;
+import dev.sealer.core.merkle.MerkleProofException;
+import dev.sealer.core.merkle.MerkleVerifier;
+import dev.sealer.core.merkle.NodeId;
+import dev.sealer.core.merkle.ProofPlan;
+import dev.sealer.store.LogStore;
+import dev.sealer.store.LogStore.StoredCheckpoint;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongFunction;
+
+/**
+ * Where a proof is built: inclusion and consistency proofs from the stored nodes, for
+ * checkpoints this authority signed. Every checkpoint row read is checked against its
+ * authenticator, and every inclusion proof is verified against the checkpoint's signed root
+ * before it is handed out, so a damaged or forged node is a named finding, not a bad proof.
+ */
+final class LogProofs {
+    private final RowGuard guard;
+    private final LongFunction<byte[]> recentLeaves;
+
+    LogProofs(RowGuard guard, LongFunction<byte[]> recentLeaves) {
+        this.guard = guard;
+        this.recentLeaves = recentLeaves;
+    }
+
+    /** {@code cp} when this authority wrote it; else a finding and ANCHOR_MISMATCH. */
+    StoredCheckpoint authentic(StoredCheckpoint cp) {
+        if (!cp.authentic(guard.authenticator())) {
+            Finding f = Finding.of("checkpoints", "tree_size " + cp.treeSize(), "does not match its authenticator: changed or not written by this authority");
+            guard.report(f);
+            throw new SealerException(Reason.ANCHOR_MISMATCH, "stored checkpoint " + cp.treeSize() + " is not one this authority wrote");
+        }
+        return cp;
+    }
+
+    Optional<StoredCheckpoint> latest(Connection c) throws SQLException {
+        return LogStore.latestCheckpoint(c).map(this::authentic);
+    }
+
+    Optional<StoredCheckpoint> at(Connection c, long size) throws SQLException {
+        return LogStore.checkpointAt(c, size).map(this::authentic);
+    }
+
+    Optional<StoredCheckpoint> firstCovering(Connection c, long leaf) throws SQLException {
+        return LogStore.firstCheckpointCovering(c, leaf).map(this::authentic);
+    }
+
+    /** The anchor of {@code leaf} in {@code cp}, its proof verified against the signed root. */
+    Anchor anchor(Connection c, long leaf, StoredCheckpoint cp) throws SQLException {
+        return anchors(c, List.of(leaf), cp).get(leaf);
+    }
+
+    /** Anchors of many leaves in one checkpoint, with one node query; each proof verified against the root. */
+    Map<Long, Anchor> anchors(Connection c, List<Long> leaves, StoredCheckpoint cp) throws SQLException {
+        long size = cp.treeSize();
+        Map<Long, ProofPlan> plans = new HashMap<>();
+        LinkedHashSet<NodeId> all = new LinkedHashSet<>();
+        for (long leaf : leaves) {
+            ProofPlan plan = ProofPlan.inclusion(leaf, size);
+            plans.put(leaf, plan);
+            all.addAll(plan.nodeIds());
+            all.add(NodeId.leaf(leaf));
+        }
+        List<NodeId> ids = new ArrayList<>(all);
+        List<byte[]> hashes = LogStore.nodes(c, ids, recentLeaves);
+        Map<NodeId, byte[]> byId = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            byId.put(ids.get(i), hashes.get(i));
+        }
+        Map<Long, Anchor> result = new HashMap<>();
+        for (var e : plans.entrySet()) {
+            long leaf = e.getKey();
+            List<byte[]> proof = e.getValue().rehash(e.getValue().nodeIds().stream().map(byId::get).toList());
+            try {
+                MerkleVerifier.verifyInclusion(leaf, size, byId.get(NodeId.leaf(leaf)), proof, cp.rootHash());
+            } catch (MerkleProofException | IllegalArgumentException bad) {
+                guard.report(Finding.of("log_nodes", "proof for leaf " + leaf + " at tree_size " + size,
+                        "the stored nodes and receipts do not hash to the checkpoint's signed root: " + bad.getMessage()));
+                throw new SealerException(Reason.ANCHOR_MISMATCH, "the stored log is damaged: no valid proof for leaf " + leaf + " in checkpoint " + size);
+            }
+            result.put(leaf, new Anchor(leaf, size, proof, cp.note(), cp.suiteId()));
+        }
+        return result;
+    }
+
+    /** The consistency proof from {@code from} to {@code to.treeSize()}; checked when a checkpoint was signed at {@code from}. */
+    List<byte[]> consistency(Connection c, long from, StoredCheckpoint to) throws SQLException {
+        ProofPlan plan = ProofPlan.consistency(from, to.treeSize());
+        List<byte[]> proof = plan.rehash(LogStore.nodes(c, plan.nodeIds(), recentLeaves));
+        Optional<StoredCheckpoint> older = from == to.treeSize() ? Optional.empty() : at(c, from);
+        if (older.isPresent()) {
+            try {
+                MerkleVerifier.verifyConsistency(from, to.treeSize(), proof, older.get().rootHash(), to.rootHash());
+            } catch (MerkleProofException | IllegalArgumentException bad) {
+                guard.report(Finding.of("checkpoints", "tree_size " + from + " to " + to.treeSize(), "signed checkpoints are not consistent: " + bad.getMessage()));
+                throw new SealerException(Reason.ANCHOR_MISMATCH, "the stored log is damaged: checkpoints " + from + " and " + to.treeSize() + " are not consistent");
+            }
+        }
+        return proof;
+    }
+}

@@ -1,0 +1,294 @@
+package dev.sealer.core.integrity;
+
+import dev.sealer.core.crypto.SignatureAlgorithm;
+import dev.sealer.core.crypto.SignatureVerifier;
+import dev.sealer.core.log.Checkpoint;
+import dev.sealer.core.log.CheckpointKeys;
+import dev.sealer.core.log.SignedNote;
+import dev.sealer.core.merkle.NodeHash;
+import dev.sealer.core.merkle.NodeId;
+import dev.sealer.core.merkle.StoredLevels;
+import dev.sealer.core.merkle.TreeAppender;
+import dev.sealer.core.seal.Receipt;
+import dev.sealer.core.seal.SealIds;
+import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.suite.SuiteCertificate;
+import dev.sealer.core.verify.SealVerifier;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The integrity sweep's comparisons, pure: fed every stored row, it rebuilds the log and names
+ * every row that is not what this authority wrote. The service's scheduled sweep, the admin
+ * RPC and {@code sealer sweep} all run this one class over rows read by the store.
+ *
+ * <p>Order of use: {@link #node} for every stored node and {@link #checkpoints} with every
+ * checkpoint (sorted by size), then {@link #receipt} for every receipts row in leaf order, then
+ * {@link #finish}; {@link #suiteHistory}, {@link #auditEvent}, {@link #reseal} and
+ * {@link #orphanSignatures} at any point.
+ *
+ * <p>Checks: every row authenticator (receipts, signatures, nodes, checkpoints, chained suite
+ * events, audit events, re-seals); every signature of every SIGNED seal, and its presence; the
+ * seal id carries its commit time; the tree rebuilt from the receipts equals every stored node
+ * and every checkpoint root (so every pair of checkpoints is consistent: they are prefixes of
+ * one tree); every checkpoint note is dual-signed by a certified suite and its origin, size,
+ * root and time equal the stored fields; checkpoint times increase with size, are not before
+ * the seals under them, and each row names the checkpoint before it; no suite event recorded
+ * by a checkpoint is missing.
+ */
+public final class IntegrityCheck {
+    /** One receipts row as read: {@code receipt} is null (and {@code decodeError} set) when the row is not a receipt. */
+    public record ReceiptRow(long leafIndex, UUID sealId, Receipt receipt, String decodeError, byte[] leafHash, byte[] rowMac, byte[] sigEd25519,
+            byte[] sigMlDsa, byte[] sigMac) {
+    }
+
+    public record NodeRow(int level, long index, byte[] hash, byte[] rowMac) {
+    }
+
+    public record CheckpointRow(long treeSize, byte[] rootHash, Instant issuedAt, String suiteId, String note, long previousSize, long suiteEvents,
+            byte[] rowMac) {
+    }
+
+    /** What the sweep checked and found. */
+    public record Report(long receipts, long signatures, long nodes, long checkpoints, long suiteEvents, long auditEvents, long reseals,
+            List<Finding> findings) {
+        public boolean clean() {
+            return findings.isEmpty();
+        }
+    }
+
+    private final RowAuthenticator auth;
+    private final Function<String, Optional<SuiteCertificate>> suites;
+    private final String origin;
+    private final List<Finding> findings = new ArrayList<>();
+    private final Map<NodeId, byte[]> nodes = new HashMap<>();
+    private List<CheckpointRow> checkpoints = List.of();
+    private int nextCheckpoint;
+    private final TreeAppender tree;
+    private boolean treeBroken;
+    private Instant lastCommittedAt;
+    private long receipts, signatures, nodeCount, suiteEventCount = -1, auditCount, resealCount;
+
+    /**
+     * @param suites the certified suites by id (from the trust bundle or the verified suite history)
+     * @param origin the log's origin line ({@code <authority>/log})
+     */
+    public IntegrityCheck(RowAuthenticator auth, Function<String, Optional<SuiteCertificate>> suites, String origin) {
+        this(auth, suites, origin, new TreeAppender());
+    }
+
+    /** An incremental sweep that starts at {@code start}, a tree already checked against a signed checkpoint. */
+    public IntegrityCheck(RowAuthenticator auth, Function<String, Optional<SuiteCertificate>> suites, String origin, TreeAppender start) {
+        this.auth = auth;
+        this.suites = suites;
+        this.origin = origin;
+        this.tree = start;
+    }
+
+    public void node(NodeRow n) {
+        nodeCount++;
+        if (!auth.verifies(Rows.logNode(n.level(), n.index(), n.hash()), n.rowMac())) {
+            add("log_nodes", "level " + n.level() + " index " + n.index(), "does not match its authenticator: changed, moved or not written by this authority");
+        }
+        nodes.put(new NodeId(n.level(), n.index()), n.hash());
+    }
+
+    /** Every checkpoint row, sorted by tree size: each checked on its own and against the one before it. */
+    public void checkpoints(List<CheckpointRow> all) {
+        this.checkpoints = List.copyOf(all);
+        CheckpointRow previous = null;
+        for (CheckpointRow cp : all) {
+            String row = "tree_size " + cp.treeSize();
+            if (!auth.verifies(Rows.checkpoint(cp.treeSize(), cp.rootHash(), cp.issuedAt(), cp.suiteId(), cp.note(), cp.previousSize(), cp.suiteEvents()),
+                    cp.rowMac())) {
+                add("checkpoints", row, "does not match its authenticator: changed or not written by this authority");
+            }
+            note(cp, row);
+            long expectedPrevious = previous == null ? 0 : previous.treeSize();
+            if (cp.previousSize() != expectedPrevious) {
+                add("checkpoints", row, "names checkpoint " + cp.previousSize() + " as the one before it, but the one before it is "
+                        + (previous == null ? "none" : previous.treeSize()) + ": a checkpoint was removed or inserted");
+            }
+            if (previous != null && !cp.issuedAt().isAfter(previous.issuedAt())) {
+                add("checkpoints", row, "issued at " + Receipt.formatTime(cp.issuedAt()) + ", not after checkpoint " + previous.treeSize()
+                        + " (" + Receipt.formatTime(previous.issuedAt()) + "): checkpoint times must increase");
+            }
+            if (previous != null && cp.suiteEvents() < previous.suiteEvents()) {
+                add("checkpoints", row, "records " + cp.suiteEvents() + " suite events, fewer than checkpoint " + previous.treeSize() + " did");
+            }
+            previous = cp;
+        }
+    }
+
+    /** The signed note against the row's fields. */
+    private void note(CheckpointRow cp, String row) {
+        Optional<SuiteCertificate> suite = suites.apply(cp.suiteId());
+        if (suite.isEmpty()) {
+            add("checkpoints", row, "signed by suite " + cp.suiteId() + ", which is not a certified suite of this authority");
+            return;
+        }
+        Checkpoint body;
+        try {
+            body = Checkpoint.parse(SignedNote.open(cp.note(), CheckpointKeys.verifiers(suite.get())));
+        } catch (RuntimeException e) {
+            add("checkpoints", row, "note is not dual-signed by suite " + cp.suiteId() + ": " + e.getMessage());
+            return;
+        }
+        if (!origin.equals(body.origin())) {
+            add("checkpoints", row, "note is for log '" + body.origin() + "', not '" + origin + "'");
+        }
+        if (body.size() != cp.treeSize()) {
+            add("checkpoints", row, "note says tree size " + body.size() + ", the row says " + cp.treeSize());
+        }
+        if (!Arrays.equals(body.rootHash(), cp.rootHash())) {
+            add("checkpoints", row, "note's root hash differs from the row's root_hash");
+        }
+        Instant signedAt = null;
+        for (String ext : body.extensions()) {
+            if (ext.startsWith(SealVerifier.CHECKPOINT_TIME_PREFIX)) {
+                try {
+                    signedAt = Receipt.parseTime(ext.substring(SealVerifier.CHECKPOINT_TIME_PREFIX.length()));
+                } catch (RuntimeException e) {
+                    add("checkpoints", row, "note's time line does not parse: " + e.getMessage());
+                    return;
+                }
+            }
+        }
+        if (signedAt == null) {
+            add("checkpoints", row, "note has no time line");
+        } else if (!signedAt.equals(cp.issuedAt())) {
+            add("checkpoints", row, "issued_at " + Receipt.formatTime(cp.issuedAt()) + " differs from the signed time " + Receipt.formatTime(signedAt));
+        }
+    }
+
+    public void receipt(ReceiptRow r) {
+        receipts++;
+        String row = "leaf " + r.leafIndex() + " seal " + r.sealId();
+        if (r.receipt() == null) {
+            add("receipts", row, "row is not a receipt: " + r.decodeError());
+            treeBroken = true;
+            return;
+        }
+        if (!treeBroken && r.leafIndex() != tree.size()) {
+            add("receipts", row, "leaf index " + r.leafIndex() + " where " + tree.size() + " was expected: "
+                    + (r.leafIndex() > tree.size() ? "rows are missing before it" : "a row is duplicated"));
+            treeBroken = true;
+        }
+        RowChecks.seal(auth, r.leafIndex(), r.leafHash(), r.rowMac(), r.sigEd25519(), r.sigMlDsa(), r.sigMac())
+                .ifPresent(p -> add(p.startsWith("seal_signatures") ? "seal_signatures" : "receipts", row, p));
+        if (!SealIds.carries(r.sealId(), r.receipt().committedAt())) {
+            add("receipts", row, "seal id does not carry the receipt's commit time");
+        }
+        if (r.sigEd25519() != null || r.sigMlDsa() != null) {
+            signatures++;
+            signaturesOf(r, row);
+        }
+        lastCommittedAt = r.receipt().committedAt();
+        if (treeBroken) {
+            return;
+        }
+        for (NodeHash n : tree.append(r.leafHash())) {
+            if (!StoredLevels.isStored(n.id().level())) {
+                continue;
+            }
+            byte[] logged = nodes.remove(n.id());
+            if (logged == null) {
+                add("log_nodes", "level " + n.id().level() + " index " + n.id().index(), "is missing (leaves " + n.id().firstLeaf() + ".." + n.id().lastLeaf() + ")");
+            } else if (!Arrays.equals(logged, n.hash())) {
+                add("log_nodes", "level " + n.id().level() + " index " + n.id().index(), "differs from the tree of the receipts over leaves "
+                        + n.id().firstLeaf() + ".." + n.id().lastLeaf());
+            }
+        }
+        while (nextCheckpoint < checkpoints.size() && checkpoints.get(nextCheckpoint).treeSize() <= tree.size()) {
+            CheckpointRow cp = checkpoints.get(nextCheckpoint++);
+            if (cp.treeSize() < tree.size()) {
+                continue; // before an incremental sweep's start
+            }
+            if (!Arrays.equals(tree.root(), cp.rootHash())) {
+                add("checkpoints", "tree_size " + cp.treeSize(), "root differs from the tree of the receipts: the log was rewritten under it");
+            }
+            if (cp.issuedAt().isBefore(lastCommittedAt)) {
+                add("checkpoints", "tree_size " + cp.treeSize(), "issued at " + Receipt.formatTime(cp.issuedAt()) + ", before the seal it covers at leaf "
+                        + r.leafIndex() + " was committed (" + Receipt.formatTime(lastCommittedAt) + ")");
+            }
+        }
+    }
+
+    private void signaturesOf(ReceiptRow r, String row) {
+        if (r.sigEd25519() == null || r.sigMlDsa() == null) {
+            add("seal_signatures", row, "one of the two signatures is missing");
+            return;
+        }
+        Optional<SuiteCertificate> suite = suites.apply(r.receipt().suiteId());
+        if (suite.isEmpty()) {
+            add("receipts", row, "names suite " + r.receipt().suiteId() + ", which is not a certified suite of this authority");
+            return;
+        }
+        SuiteCertificate s = suite.get();
+        byte[] message = SignedMessage.receipt(r.receipt().canonicalBytes());
+        if (!SignatureVerifier.verify(SignatureAlgorithm.ED25519, s.ed25519PublicKey(), message, r.sigEd25519())) {
+            add("seal_signatures", row, "the ed25519 signature does not verify under suite " + s.suiteId());
+        }
+        if (!SignatureVerifier.verify(s.pqAlgorithm(), s.pqPublicKey(), message, r.sigMlDsa())) {
+            add("seal_signatures", row, "the " + s.pqAlgorithm().id() + " signature does not verify under suite " + s.suiteId());
+        }
+    }
+
+    /** seal_signatures rows whose leaf has no receipt. */
+    public void orphanSignatures(List<Long> leaves) {
+        leaves.forEach(l -> add("seal_signatures", "leaf " + l, "has no receipt: a signature row was inserted"));
+    }
+
+    /** The suite history (in row order); {@code total} rows. */
+    public void suiteHistory(List<SuiteHistoryCheck.Event> events) {
+        suiteEventCount = events.size();
+        SuiteHistoryCheck.problems(auth, events).forEach(p -> add("suite_events", "event_seq " + p.seq(), p.detail()));
+    }
+
+    public void auditEvent(long seq, Instant occurredAt, String actor, String action, String target, String outcome, String detail, byte[] rowMac) {
+        auditCount++;
+        if (!auth.verifies(Rows.auditEvent(occurredAt, actor, action, target, outcome, detail), rowMac)) {
+            add("audit_events", "event_seq " + seq, "does not match its authenticator: changed or not written by this authority");
+        }
+    }
+
+    public void reseal(UUID newSealId, UUID oldSealId, Instant at, String actor, byte[] rowMac) {
+        resealCount++;
+        if (!auth.verifies(Rows.reseal(newSealId, oldSealId, at, actor), rowMac)) {
+            add("reseals", "new_seal_id " + newSealId, "does not match its authenticator: changed or not written by this authority");
+        }
+    }
+
+    /** After the last receipt: what no receipt accounted for. */
+    public Report finish() {
+        if (!treeBroken) {
+            for (NodeId extra : nodes.keySet()) {
+                if (extra.lastLeaf() >= tree.size()) {
+                    add("log_nodes", "level " + extra.level() + " index " + extra.index(), "covers leaves that have no receipt");
+                }
+            }
+            for (int i = nextCheckpoint; i < checkpoints.size(); i++) {
+                add("checkpoints", "tree_size " + checkpoints.get(i).treeSize(), "covers leaves that have no receipt");
+            }
+        }
+        if (suiteEventCount >= 0 && !checkpoints.isEmpty()) {
+            CheckpointRow last = checkpoints.getLast();
+            if (last.suiteEvents() > suiteEventCount) {
+                add("suite_events", "positions " + suiteEventCount + ".." + (last.suiteEvents() - 1), "are missing: checkpoint " + last.treeSize()
+                        + " was issued when the suite history had " + last.suiteEvents() + " events, " + suiteEventCount + " are stored");
+            }
+        }
+        return new Report(receipts, signatures, nodeCount, checkpoints.size(), Math.max(0, suiteEventCount), auditCount, resealCount, List.copyOf(findings));
+    }
+
+    private void add(String table, String row, String detail) {
+        findings.add(Finding.of(table, row, detail));
+    }
+}
