@@ -12,15 +12,19 @@ alter table receipts drop column leaf_tag;
 alter table receipts add column row_mac bytea;
 alter table seal_signatures add column row_mac bytea;
 alter table log_nodes add column row_mac bytea;
--- previous_size chains each checkpoint to the one before it; suite_events is the length of the
--- suite history when it was issued (so a deleted suite event is noticed against it).
-alter table checkpoints add column previous_size bigint, add column suite_events bigint, add column row_mac bytea;
+-- previous_size chains each checkpoint to the one before it; suite_events and audit_events are
+-- the lengths of the suite history and the audit trail when it was issued (so the newest rows of
+-- either cannot be removed unnoticed).
+alter table checkpoints add column previous_size bigint, add column suite_events bigint, add column audit_events bigint,
+  add column row_mac bytea;
 -- position: the event's place in the suite history (0, 1, ...), chained: each authenticator
 -- covers the previous event's authenticator.
 alter table suite_events add column position bigint, add column row_mac bytea;
 create unique index suite_events_position on suite_events (position);
 alter table reseals add column row_mac bytea;
-alter table audit_events add column row_mac bytea;
+-- the audit trail is chained like the suite history
+alter table audit_events add column position bigint, add column row_mac bytea;
+create unique index audit_events_position on audit_events (position);
 
 -- Least privilege: the service's role may read and append, nothing else. It owns nothing, so it
 -- cannot alter tables, disable triggers or truncate. The migration runs as the owner role.

@@ -60,8 +60,29 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--authority", defaultValue = "sealer", description = "the authority name (sealer.authority; default: ${DEFAULT-VALUE})")
     String authority;
 
+    @Option(names = "--kept-checkpoint", paramLabel = "FILE",
+            description = "a checkpoint note a client kept (repeatable): the database must still hold it and the same tree under it (rollback check)")
+    java.util.List<Path> keptCheckpoints = new java.util.ArrayList<>();
+
     @Spec
     CommandSpec spec;
+
+    /** The checkpoint in a kept note, its signatures checked against the certified suites of the trust bundle. */
+    static dev.sealer.core.log.Checkpoint openKept(String note, TrustBundle trust) {
+        RuntimeException last = null;
+        for (SuiteCertificate s : trust.suites()) {
+            if (!s.isCertifiedBy(trust.root())) {
+                continue;
+            }
+            try {
+                return dev.sealer.core.log.Checkpoint.parse(dev.sealer.core.log.SignedNote.open(note, dev.sealer.core.log.CheckpointKeys.verifiers(s)));
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw new IllegalArgumentException("the kept checkpoint is not signed by a certified suite of the trust bundle"
+                + (last == null ? "" : ": " + last.getMessage()));
+    }
 
     @Override
     public Integer call() {
@@ -74,8 +95,12 @@ public final class SweepCommand implements Callable<Integer> {
                     Connection c = DriverManager.getConnection(url, user, passwordEnv == null ? null : System.getenv(passwordEnv))) {
                 java.util.Arrays.fill(pin, '\0');
                 // only suites whose certificates the pinned root keys signed
-                IntegrityCheck.Report r = IntegritySweep.run(c, auth,
-                        id -> trust.suite(id).filter(s -> s.isCertifiedBy(trust.root())).map(SuiteCertificate.class::cast), authority + "/log");
+                IntegrityCheck check = new IntegrityCheck(auth, id -> trust.suite(id).filter(s -> s.isCertifiedBy(trust.root())), authority + "/log");
+                for (Path kept : keptCheckpoints) {
+                    dev.sealer.core.log.Checkpoint cp = openKept(Files.readString(kept), trust);
+                    check.expect(cp.size(), cp.rootHash(), "the kept checkpoint " + cp.size() + " (" + kept.getFileName() + ")");
+                }
+                IntegrityCheck.Report r = IntegritySweep.run(c, check);
                 for (Finding f : r.findings()) {
                     out.println(f);
                 }

@@ -178,7 +178,17 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
         Optional<ReceiptStore.StoredSeal> stored = Optional.empty();
         switch (request.getTargetCase()) {
             case SEAL_ID -> {
-                SealView view = sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT));
+                SealView view;
+                try {
+                    view = sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT));
+                } catch (SealerException e) {
+                    if (e.reason() != Reason.ANCHOR_MISMATCH) {
+                        throw e;
+                    }
+                    // a stored row this authority did not write: an answer, never VALID
+                    return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID).setReason(e.reason().name())
+                            .setDetail(e.getMessage()).setSealId(request.getSealId()).build();
+                }
                 receipt = view.receipt();
                 signature = view.signature();
                 stored = Optional.of(view.stored());
@@ -203,7 +213,14 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
         dev.sealer.core.log.Anchor anchor = null;
         if (unsigned || sealing.isRevoked(receipt.suiteId())) {
             // by seal id the row is already read; a seal passed in full is looked up once
-            anchor = (stored.isPresent() ? stored : sealing.find(receipt.sealId())).flatMap(sealing::earliestAnchorOf).orElse(null);
+            try {
+                anchor = (stored.isPresent() ? stored : sealing.find(receipt.sealId())).flatMap(sealing::earliestAnchorOf).orElse(null);
+            } catch (SealerException e) {
+                if (e.reason() != Reason.ANCHOR_MISMATCH) {
+                    throw e;
+                }
+                return invalid(receipt, Reason.ANCHOR_MISMATCH, e.getMessage());
+            }
             if (unsigned && anchor == null) {
                 return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
             }

@@ -30,13 +30,17 @@ public final class IntegritySweep {
      */
     public static IntegrityCheck.Report run(Connection c, RowAuthenticator auth, Function<String, Optional<SuiteCertificate>> suites, String origin)
             throws SQLException {
+        return run(c, new IntegrityCheck(auth, suites, origin));
+    }
+
+    /** Feeds every stored row to {@code check} (which may carry expectations, {@link IntegrityCheck#expect}) and returns its report. */
+    public static IntegrityCheck.Report run(Connection c, IntegrityCheck check) throws SQLException {
         boolean own = c.getAutoCommit();
         if (own) {
             c.setAutoCommit(false); // a cursor needs a transaction; one snapshot for the whole sweep
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         }
         try {
-            IntegrityCheck check = new IntegrityCheck(auth, suites, origin);
             try (PreparedStatement ps = c.prepareStatement("select level, idx, hash, row_mac from log_nodes")) {
                 ps.setFetchSize(5000);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -46,7 +50,7 @@ public final class IntegritySweep {
                 }
             }
             check.checkpoints(LogStore.allCheckpoints(c).stream().map(cp -> new IntegrityCheck.CheckpointRow(cp.treeSize(), cp.rootHash(), cp.issuedAt(),
-                    cp.suiteId(), cp.note(), cp.previousSize(), cp.suiteEvents(), cp.rowMac())).toList());
+                    cp.suiteId(), cp.note(), cp.previousSize(), cp.suiteEvents(), cp.auditEvents(), cp.rowMac())).toList());
             check.suiteHistory(SuiteEventStore.all(c).stream().map(e -> new SuiteHistoryCheck.Event(e.seq(), e.position(), e.suiteId(), e.type(),
                     e.effectiveAt(), e.actor(), e.payload(), e.rowMac())).toList());
             try (PreparedStatement ps = c.prepareStatement(ReceiptStore.SELECT + "order by r.leaf_index")) {
@@ -71,13 +75,13 @@ public final class IntegritySweep {
                 }
             }
             check.orphanSignatures(orphans);
-            try (PreparedStatement ps = c.prepareStatement("select event_seq, occurred_at, actor, action, target, outcome, detail, row_mac from audit_events "
-                    + "order by event_seq")) {
+            try (PreparedStatement ps = c.prepareStatement("select event_seq, coalesce(position, -1), occurred_at, actor, action, target, outcome, detail, "
+                    + "row_mac from audit_events order by event_seq")) {
                 ps.setFetchSize(2000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        check.auditEvent(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                                rs.getString(7), rs.getBytes(8));
+                        check.auditEvent(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5), rs.getString(6),
+                                rs.getString(7), rs.getString(8), rs.getBytes(9));
                     }
                 }
             }

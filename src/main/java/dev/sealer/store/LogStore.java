@@ -26,22 +26,22 @@ public final class LogStore {
      * before it, the length of the suite history when it was issued, and its row authenticator.
      */
     public record StoredCheckpoint(long treeSize, byte[] rootHash, Instant issuedAt, String suiteId, String note, long previousSize,
-            long suiteEvents, byte[] rowMac) {
+            long suiteEvents, long auditEvents, byte[] rowMac) {
         /** A checkpoint about to be stored, authenticated by {@code auth}; {@code issuedAt} is kept to the microsecond. */
         public static StoredCheckpoint of(long treeSize, byte[] rootHash, Instant issuedAt, String suiteId, String note, long previousSize,
-                long suiteEvents, RowAuthenticator auth) {
+                long suiteEvents, long auditEvents, RowAuthenticator auth) {
             Instant at = issuedAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-            return new StoredCheckpoint(treeSize, rootHash, at, suiteId, note, previousSize, suiteEvents,
-                    auth.tag(Rows.checkpoint(treeSize, rootHash, at, suiteId, note, previousSize, suiteEvents)));
+            return new StoredCheckpoint(treeSize, rootHash, at, suiteId, note, previousSize, suiteEvents, auditEvents,
+                    auth.tag(Rows.checkpoint(treeSize, rootHash, at, suiteId, note, previousSize, suiteEvents, auditEvents)));
         }
 
         /** Whether this row is one {@code auth} wrote. */
         public boolean authentic(RowAuthenticator auth) {
-            return auth.verifies(Rows.checkpoint(treeSize, rootHash, issuedAt, suiteId, note, previousSize, suiteEvents), rowMac);
+            return auth.verifies(Rows.checkpoint(treeSize, rootHash, issuedAt, suiteId, note, previousSize, suiteEvents, auditEvents), rowMac);
         }
     }
 
-    private static final String CHECKPOINT_COLUMNS = "tree_size, root_hash, issued_at, suite_id, note, coalesce(previous_size, -1), coalesce(suite_events, -1), row_mac";
+    private static final String CHECKPOINT_COLUMNS = "tree_size, root_hash, issued_at, suite_id, note, coalesce(previous_size, -1), coalesce(suite_events, -1), coalesce(audit_events, -1), row_mac";
 
     private LogStore() {
     }
@@ -133,7 +133,7 @@ public final class LogStore {
 
     public static void insertCheckpoint(Connection c, StoredCheckpoint cp) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("insert into checkpoints (tree_size, root_hash, issued_at, suite_id, note, previous_size, "
-                + "suite_events, row_mac) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "suite_events, audit_events, row_mac) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setLong(1, cp.treeSize());
             ps.setBytes(2, cp.rootHash());
             ps.setTimestamp(3, Timestamp.from(cp.issuedAt()));
@@ -141,7 +141,8 @@ public final class LogStore {
             ps.setString(5, cp.note());
             ps.setLong(6, cp.previousSize());
             ps.setLong(7, cp.suiteEvents());
-            ps.setBytes(8, cp.rowMac());
+            ps.setLong(8, cp.auditEvents());
+            ps.setBytes(9, cp.rowMac());
             ps.executeUpdate();
         }
     }
@@ -192,6 +193,6 @@ public final class LogStore {
 
     private static StoredCheckpoint row(ResultSet rs) throws SQLException {
         return new StoredCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5), rs.getLong(6),
-                rs.getLong(7), rs.getBytes(8));
+                rs.getLong(7), rs.getLong(8), rs.getBytes(9));
     }
 }

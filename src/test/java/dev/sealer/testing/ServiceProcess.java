@@ -104,6 +104,34 @@ public final class ServiceProcess implements AutoCloseable {
         throw new AssertionError("service not ready after " + timeout + "; output:\n" + output());
     }
 
+    /** Polls {@code /q/health/live} until it answers 200 (the service runs, whether or not it is ready). */
+    public void awaitLive(Duration timeout) throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("service exited with " + process.exitValue() + "; output:\n" + output());
+            }
+            try {
+                if (client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/q/health/live")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("service not live after " + timeout + "; output:\n" + output());
+    }
+
+    /** GET {@code path} on the HTTP port: status code and body. */
+    public Map.Entry<Integer, String> http(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return Map.entry(r.statusCode(), r.body());
+    }
+
     /** The OS process id (for jcmd, CPU accounting). */
     public long pid() {
         return process.pid();

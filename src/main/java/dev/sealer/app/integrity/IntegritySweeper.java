@@ -40,7 +40,9 @@ public class IntegritySweeper {
             throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.RESOURCE_EXHAUSTED, "an integrity sweep is already running");
         }
         try (Connection c = dataSource.getConnection()) {
-            IntegrityCheck.Report r = IntegritySweep.run(c, guard.authenticator(), suites.trustBundle()::suite, log.origin());
+            IntegrityCheck check = new IntegrityCheck(guard.authenticator(), suites.trustBundle()::suite, log.origin());
+            log.lastIssued().ifPresent(cp -> check.expect(cp.treeSize(), cp.rootHash(), "checkpoint " + cp.treeSize() + " this service signed"));
+            IntegrityCheck.Report r = IntegritySweep.run(c, check);
             r.findings().forEach(guard::report);
             if (r.clean()) {
                 LOG.infof("integrity sweep clean: %d receipts (%d with signatures), %d nodes, %d checkpoints, %d suite events, %d audit events, %d re-seals",

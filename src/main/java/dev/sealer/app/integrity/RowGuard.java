@@ -87,7 +87,7 @@ public class RowGuard {
      * reported and the history refused with ANCHOR_MISMATCH.
      */
     public void requireAuthenticHistory(List<SuiteEventStore.StoredEvent> events) {
-        List<SuiteHistoryCheck.Problem> problems = SuiteHistoryCheck.problems(authenticator, events.stream()
+        List<dev.sealer.core.integrity.ChainCheck.Problem> problems = SuiteHistoryCheck.problems(authenticator, events.stream()
                 .map(e -> new SuiteHistoryCheck.Event(e.seq(), e.position(), e.suiteId(), e.type(), e.effectiveAt(), e.actor(), e.payload(), e.rowMac()))
                 .toList());
         if (!problems.isEmpty()) {

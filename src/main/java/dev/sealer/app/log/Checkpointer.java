@@ -9,6 +9,7 @@ import dev.sealer.core.log.SignedNote;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.suite.SuiteKeys;
 import dev.sealer.core.verify.SealVerifier;
+import dev.sealer.store.AuditStore;
 import dev.sealer.store.HeldConnection;
 import dev.sealer.store.LogStore;
 import dev.sealer.store.LogStore.StoredCheckpoint;
@@ -47,6 +48,7 @@ final class Checkpointer {
     private final String origin;
     private final HeldConnection connection; // guarded by this
     private volatile long checkpointSize;
+    private volatile StoredCheckpoint lastIssued;
     private volatile long lastIssueNanos = System.nanoTime();
     private volatile boolean running = true;
     private Thread thread;
@@ -79,6 +81,11 @@ final class Checkpointer {
 
     long checkpointSize() {
         return checkpointSize;
+    }
+
+    /** The last checkpoint this process signed, if any: the sweep checks the database still holds it. */
+    Optional<StoredCheckpoint> lastIssued() {
+        return Optional.ofNullable(lastIssued);
     }
 
     void stop() {
@@ -137,7 +144,8 @@ final class Checkpointer {
                 Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
                 Checkpoint body = new Checkpoint(origin, head.size(), head.root(), List.of(SealVerifier.CHECKPOINT_TIME_PREFIX + Receipt.formatTime(now)));
                 String note = SignedNote.sign(body.body(), CheckpointKeys.signers(s.keys()));
-                cp = StoredCheckpoint.of(head.size(), head.root(), now, s.suiteId(), note, lastSize, s.suiteEvents(), guard.authenticator());
+                cp = StoredCheckpoint.of(head.size(), head.root(), now, s.suiteId(), note, lastSize, s.suiteEvents(), AuditStore.length(c),
+                        guard.authenticator());
                 LogStore.insertCheckpoint(c, cp);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -145,6 +153,7 @@ final class Checkpointer {
                 throw e;
             }
             checkpointSize = cp.treeSize();
+            lastIssued = cp;
             lastIssueNanos = System.nanoTime();
             answer(c, cp);
             c.rollback(); // ends the read transaction of the proofs: a held connection must not sit idle in one

@@ -132,6 +132,11 @@ public class TransparencyLog implements CommitQueue.BatchListener {
         return checkpointer.issue();
     }
 
+    /** The last checkpoint this process signed, if any. */
+    public Optional<StoredCheckpoint> lastIssued() {
+        return checkpointer.lastIssued();
+    }
+
     public String origin() {
         return authority + "/log";
     }

@@ -53,7 +53,7 @@ public final class IntegrityCheck {
     }
 
     public record CheckpointRow(long treeSize, byte[] rootHash, Instant issuedAt, String suiteId, String note, long previousSize, long suiteEvents,
-            byte[] rowMac) {
+            long auditEvents, byte[] rowMac) {
     }
 
     /** What the sweep checked and found. */
@@ -74,7 +74,13 @@ public final class IntegrityCheck {
     private final TreeAppender tree;
     private boolean treeBroken;
     private Instant lastCommittedAt;
-    private long receipts, signatures, nodeCount, suiteEventCount = -1, auditCount, resealCount;
+    private long receipts, signatures, nodeCount, suiteEventCount = -1, resealCount;
+    private final ChainCheck.Walker audit;
+    private final java.util.Set<UUID> resealsExpected = new java.util.HashSet<>();
+    private final java.util.Set<UUID> resealsFound = new java.util.HashSet<>();
+    private final Map<Long, byte[]> expectedRoots = new HashMap<>();
+    private final Map<Long, String> expectedWhy = new HashMap<>();
+    private final java.util.Set<Long> expectedStored = new java.util.HashSet<>();
 
     /**
      * @param suites the certified suites by id (from the trust bundle or the verified suite history)
@@ -90,6 +96,18 @@ public final class IntegrityCheck {
         this.suites = suites;
         this.origin = origin;
         this.tree = start;
+        this.audit = new ChainCheck.Walker(auth);
+    }
+
+    /**
+     * A checkpoint known from outside the database: one a client kept, or the last one this
+     * service issued. The database must still hold leaves up to {@code size}, and the tree of its
+     * receipts at that size must have {@code root}; otherwise it was rolled back or rewritten.
+     */
+    public void expect(long size, byte[] root, String why) {
+        expectedRoots.put(size, root.clone());
+        expectedWhy.put(size, why);
+        expectedStored.add(size);
     }
 
     public void node(NodeRow n) {
@@ -106,8 +124,8 @@ public final class IntegrityCheck {
         CheckpointRow previous = null;
         for (CheckpointRow cp : all) {
             String row = "tree_size " + cp.treeSize();
-            if (!auth.verifies(Rows.checkpoint(cp.treeSize(), cp.rootHash(), cp.issuedAt(), cp.suiteId(), cp.note(), cp.previousSize(), cp.suiteEvents()),
-                    cp.rowMac())) {
+            if (!auth.verifies(Rows.checkpoint(cp.treeSize(), cp.rootHash(), cp.issuedAt(), cp.suiteId(), cp.note(), cp.previousSize(), cp.suiteEvents(),
+                    cp.auditEvents()), cp.rowMac())) {
                 add("checkpoints", row, "does not match its authenticator: changed or not written by this authority");
             }
             note(cp, row);
@@ -122,6 +140,9 @@ public final class IntegrityCheck {
             }
             if (previous != null && cp.suiteEvents() < previous.suiteEvents()) {
                 add("checkpoints", row, "records " + cp.suiteEvents() + " suite events, fewer than checkpoint " + previous.treeSize() + " did");
+            }
+            if (previous != null && cp.auditEvents() < previous.auditEvents()) {
+                add("checkpoints", row, "records " + cp.auditEvents() + " audit events, fewer than checkpoint " + previous.treeSize() + " did");
             }
             previous = cp;
         }
@@ -191,6 +212,9 @@ public final class IntegrityCheck {
             signaturesOf(r, row);
         }
         lastCommittedAt = r.receipt().committedAt();
+        if (r.receipt().requestId().startsWith(RESEAL_PREFIX)) {
+            resealsExpected.add(r.sealId());
+        }
         if (treeBroken) {
             return;
         }
@@ -205,6 +229,10 @@ public final class IntegrityCheck {
                 add("log_nodes", "level " + n.id().level() + " index " + n.id().index(), "differs from the tree of the receipts over leaves "
                         + n.id().firstLeaf() + ".." + n.id().lastLeaf());
             }
+        }
+        byte[] expected = expectedRoots.remove(tree.size());
+        if (expected != null && !Arrays.equals(expected, tree.root())) {
+            add("receipts", "tree_size " + tree.size(), "the receipts' tree differs from " + expectedWhy.get(tree.size()) + ": the log was rewritten");
         }
         while (nextCheckpoint < checkpoints.size() && checkpoints.get(nextCheckpoint).treeSize() <= tree.size()) {
             CheckpointRow cp = checkpoints.get(nextCheckpoint++);
@@ -246,21 +274,26 @@ public final class IntegrityCheck {
         leaves.forEach(l -> add("seal_signatures", "leaf " + l, "has no receipt: a signature row was inserted"));
     }
 
-    /** The suite history (in row order); {@code total} rows. */
+    /** The request id prefix of the compromise playbook's re-seals ({@code reseal-<old seal id>}): each has a reseals row. */
+    public static final String RESEAL_PREFIX = "reseal-";
+
+    /** The suite history (in row order). */
     public void suiteHistory(List<SuiteHistoryCheck.Event> events) {
         suiteEventCount = events.size();
         SuiteHistoryCheck.problems(auth, events).forEach(p -> add("suite_events", "event_seq " + p.seq(), p.detail()));
     }
 
-    public void auditEvent(long seq, Instant occurredAt, String actor, String action, String target, String outcome, String detail, byte[] rowMac) {
-        auditCount++;
-        if (!auth.verifies(Rows.auditEvent(occurredAt, actor, action, target, outcome, detail), rowMac)) {
-            add("audit_events", "event_seq " + seq, "does not match its authenticator: changed or not written by this authority");
-        }
+    /** The next audit event, in row order (the trail is chained). */
+    public void auditEvent(long seq, long position, Instant occurredAt, String actor, String action, String target, String outcome, String detail,
+            byte[] rowMac) {
+        audit.next(new ChainCheck.Link(seq, position, rowMac, "audit event " + seq + " (" + action + " by " + actor + ")",
+                prev -> Rows.auditEvent(position, prev, occurredAt, actor, action, target, outcome, detail)))
+                .ifPresent(p -> add("audit_events", "event_seq " + p.seq(), p.detail()));
     }
 
     public void reseal(UUID newSealId, UUID oldSealId, Instant at, String actor, byte[] rowMac) {
         resealCount++;
+        resealsFound.add(newSealId);
         if (!auth.verifies(Rows.reseal(newSealId, oldSealId, at, actor), rowMac)) {
             add("reseals", "new_seal_id " + newSealId, "does not match its authenticator: changed or not written by this authority");
         }
@@ -278,14 +311,33 @@ public final class IntegrityCheck {
                 add("checkpoints", "tree_size " + checkpoints.get(i).treeSize(), "covers leaves that have no receipt");
             }
         }
-        if (suiteEventCount >= 0 && !checkpoints.isEmpty()) {
+        if (!checkpoints.isEmpty()) {
             CheckpointRow last = checkpoints.getLast();
-            if (last.suiteEvents() > suiteEventCount) {
+            if (suiteEventCount >= 0 && last.suiteEvents() > suiteEventCount) {
                 add("suite_events", "positions " + suiteEventCount + ".." + (last.suiteEvents() - 1), "are missing: checkpoint " + last.treeSize()
                         + " was issued when the suite history had " + last.suiteEvents() + " events, " + suiteEventCount + " are stored");
             }
+            if (last.auditEvents() > audit.length()) {
+                add("audit_events", "positions " + audit.length() + ".." + (last.auditEvents() - 1), "are missing: checkpoint " + last.treeSize()
+                        + " was issued when the audit trail had " + last.auditEvents() + " events, " + audit.length() + " are stored");
+            }
         }
-        return new Report(receipts, signatures, nodeCount, checkpoints.size(), Math.max(0, suiteEventCount), auditCount, resealCount, List.copyOf(findings));
+        for (Map.Entry<Long, byte[]> e : expectedRoots.entrySet()) {
+            add("receipts", "tree_size " + e.getKey(), "the database holds " + tree.size() + " leaves, fewer than " + expectedWhy.get(e.getKey())
+                    + " covers: it was rolled back or truncated");
+        }
+        for (long size : expectedStored) {
+            if (checkpoints.stream().noneMatch(cp -> cp.treeSize() == size)) {
+                add("checkpoints", "tree_size " + size, "is missing: " + expectedWhy.get(size) + " is no longer stored");
+            }
+        }
+        for (UUID missing : resealsExpected) {
+            if (!resealsFound.contains(missing)) {
+                add("reseals", "new_seal_id " + missing, "is missing: seal " + missing + " is a re-seal but no reseals row links it to the seal it replaces");
+            }
+        }
+        return new Report(receipts, signatures, nodeCount, checkpoints.size(), Math.max(0, suiteEventCount), audit.length(), resealCount,
+                List.copyOf(findings));
     }
 
     private void add(String table, String row, String detail) {

@@ -32,12 +32,12 @@ public final class Rows {
 
     /**
      * A checkpoint row: every stored field, the size of the checkpoint before it (0 for the first)
-     * and the length of the suite history when it was issued.
+     * and the lengths of the suite history and of the audit trail when it was issued.
      */
     public static RowMessage checkpoint(long treeSize, byte[] rootHash, Instant issuedAt, String suiteId, String note, long previousSize,
-            long suiteEvents) {
+            long suiteEvents, long auditEvents) {
         return RowMessage.of("checkpoints").integer(treeSize).bytes(rootHash).time(issuedAt).text(suiteId).text(note).integer(previousSize)
-                .integer(suiteEvents);
+                .integer(suiteEvents).integer(auditEvents);
     }
 
     /** A suite event at {@code position} of the history, chained to the authenticator of the event before it (empty for the first). */
@@ -47,8 +47,11 @@ public final class Rows {
                 .text(payload);
     }
 
-    public static RowMessage auditEvent(Instant occurredAt, String actor, String action, String target, String outcome, String detail) {
-        return RowMessage.of("audit_events").time(occurredAt).text(actor).text(action).text(target).text(outcome).text(detail);
+    /** An audit event at {@code position} of the trail, chained to the authenticator of the event before it (empty for the first). */
+    public static RowMessage auditEvent(long position, byte[] previousMac, Instant occurredAt, String actor, String action, String target, String outcome,
+            String detail) {
+        return RowMessage.of("audit_events").integer(position).bytes(previousMac).time(occurredAt).text(actor).text(action).text(target).text(outcome)
+                .text(detail);
     }
 
     public static RowMessage reseal(UUID newSealId, UUID oldSealId, Instant resealedAt, String actor) {
