@@ -33,6 +33,26 @@ public final class IntegritySweep {
         return run(c, new IntegrityCheck(auth, suites, origin));
     }
 
+    /**
+     * An incremental sweep's check: what was appended after checkpoint {@code fromSize}, which an
+     * earlier pass verified with root {@code verifiedRoot}, plus the whole suite history, audit
+     * trail and re-seal links (small). Memory is bounded by what was appended since. Run it with
+     * {@link #run(Connection, IntegrityCheck)}.
+     */
+    public static IntegrityCheck resumeAt(Connection c, RowAuthenticator auth, Function<String, Optional<SuiteCertificate>> suites, String origin,
+            long fromSize, byte[] verifiedRoot) throws SQLException {
+        dev.sealer.core.merkle.TreeAppender start;
+        try {
+            start = dev.sealer.core.merkle.TreeAppender.restore(fromSize, LogStore.nodes(c, dev.sealer.core.merkle.TreeAppender.compactRange(fromSize)));
+        } catch (SQLException e) {
+            if (!"SL404".equals(e.getSQLState()) && !"SL422".equals(e.getSQLState())) {
+                throw e;
+            }
+            start = new dev.sealer.core.merkle.TreeAppender(); // the root comparison reports it
+        }
+        return new IntegrityCheck(auth, suites, origin, start, fromSize, verifiedRoot);
+    }
+
     /** Feeds every stored row to {@code check} (which may carry expectations, {@link IntegrityCheck#expect}) and returns its report. */
     public static IntegrityCheck.Report run(Connection c, IntegrityCheck check) throws SQLException {
         boolean own = c.getAutoCommit();
@@ -41,7 +61,9 @@ public final class IntegritySweep {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         }
         try {
-            try (PreparedStatement ps = c.prepareStatement("select level, idx, hash, row_mac from log_nodes")) {
+            long from = check.resumeFrom();
+            try (PreparedStatement ps = c.prepareStatement("select level, idx, hash, row_mac from log_nodes where (idx + 1) * (1::bigint << level) > ?")) {
+                ps.setLong(1, from);
                 ps.setFetchSize(5000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -49,11 +71,12 @@ public final class IntegritySweep {
                     }
                 }
             }
-            check.checkpoints(LogStore.allCheckpoints(c).stream().map(cp -> new IntegrityCheck.CheckpointRow(cp.treeSize(), cp.rootHash(), cp.issuedAt(),
+            check.checkpoints(LogStore.allCheckpoints(c).stream().filter(cp -> cp.treeSize() >= from).map(cp -> new IntegrityCheck.CheckpointRow(cp.treeSize(), cp.rootHash(), cp.issuedAt(),
                     cp.suiteId(), cp.note(), cp.previousSize(), cp.suiteEvents(), cp.auditEvents(), cp.rowMac())).toList());
             check.suiteHistory(SuiteEventStore.all(c).stream().map(e -> new SuiteHistoryCheck.Event(e.seq(), e.position(), e.suiteId(), e.type(),
                     e.effectiveAt(), e.actor(), e.payload(), e.rowMac())).toList());
-            try (PreparedStatement ps = c.prepareStatement(ReceiptStore.SELECT + "order by r.leaf_index")) {
+            try (PreparedStatement ps = c.prepareStatement(ReceiptStore.SELECT + "where r.leaf_index >= ? order by r.leaf_index")) {
+                ps.setLong(1, from);
                 ps.setFetchSize(2000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -68,10 +91,13 @@ public final class IntegritySweep {
                 }
             }
             List<Long> orphans = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select g.leaf_index from seal_signatures g where not exists "
-                    + "(select 1 from receipts r where r.leaf_index = g.leaf_index) order by g.leaf_index"); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    orphans.add(rs.getLong(1));
+            try (PreparedStatement ps = c.prepareStatement("select g.leaf_index from seal_signatures g where g.leaf_index >= ? and not exists "
+                    + "(select 1 from receipts r where r.leaf_index = g.leaf_index) order by g.leaf_index")) {
+                ps.setLong(1, from);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        orphans.add(rs.getLong(1));
+                    }
                 }
             }
             check.orphanSignatures(orphans);

@@ -54,6 +54,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @TestProfile(TamperProfile.class)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class TamperBatteryTest {
     @GrpcClient("seals")
     SealServiceGrpc.SealServiceBlockingStub seals;
@@ -65,6 +66,8 @@ class TamperBatteryTest {
     TransparencyLog log;
     @Inject
     AuditTrail audit;
+    @Inject
+    dev.sealer.app.integrity.IntegritySweeper sweeper;
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String url;
 
@@ -293,6 +296,37 @@ class TamperBatteryTest {
             assertTrue(found.stream().anyMatch(f -> f.row().equals("tree_size " + kept.treeSize()) && f.detail().contains("rolled back")), found.toString());
             assertTrue(found.stream().anyMatch(f -> f.table().equals("checkpoints") && f.detail().contains("is no longer stored")), found.toString());
         }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // last: it appends seals, and the cases aim at the fixture's latest rows
+    void incrementalSweep_checksOnlyWhatWasAppendedSinceTheLastCleanPass_andFindsATamperedNewRow() throws Exception {
+        IntegrityCheck.Report full = sweeper.sweep();
+        assertTrue(full.clean(), full.findings().toString());
+        SealResponse fresh = seals.seal(Grpc.request("tamper-incremental").build());
+        log.issueCheckpoint();
+        IntegrityCheck.Report incremental = sweeper.sweepIncremental();
+        assertTrue(incremental.clean(), incremental.findings().toString());
+        assertTrue(incremental.receipts() >= 1 && incremental.receipts() < full.receipts(), "incremental " + incremental + " vs full " + full);
+
+        SealResponse later = seals.seal(Grpc.request("tamper-incremental-2").build());
+        log.issueCheckpoint();
+        String where = " where leaf_index = " + later.getSeal().getLeafIndex();
+        try (Connection c = superuser(); Statement st = c.createStatement()) {
+            st.execute("set session_replication_role = replica");
+            st.execute("update receipts set signer = 'mallory'" + where);
+        }
+        try {
+            IntegrityCheck.Report found = sweeper.sweepIncremental();
+            assertTrue(found.findings().stream().anyMatch(f -> f.table().equals("receipts") && f.row().startsWith("leaf " + later.getSeal().getLeafIndex() + " ")),
+                    found.findings().toString());
+        } finally {
+            try (Connection c = superuser(); Statement st = c.createStatement()) {
+                st.execute("set session_replication_role = replica");
+                st.execute("update receipts set signer = (select signer from receipts where leaf_index = " + fresh.getSeal().getLeafIndex() + ")" + where);
+            }
+        }
+        assertTrue(sweeper.sweep().clean(), "restored");
     }
 
     @Test

@@ -16,7 +16,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs the integrity sweep ({@link dev.sealer.core.integrity.IntegrityCheck} over every stored
- * row) for the admin RPC and on a schedule ({@code sealer.sweep.interval}, default hourly). Every
+ * row) for the admin RPC and on a schedule: a full pass every {@code sealer.sweep.interval}
+ * (1 h), and every {@code sealer.sweep.incremental-interval} (1 min) an incremental pass over
+ * what was appended after the last checkpoint a clean pass verified. Every
  * finding is reported through {@link RowGuard} (ERROR log line, metric, readiness). One sweep
  * runs at a time; a second request while one runs is answered RESOURCE_EXHAUSTED.
  */
@@ -34,19 +36,41 @@ public class IntegritySweeper {
     TransparencyLog log;
 
     private final Semaphore running = new Semaphore(1);
+    /** Where the last clean pass ended: the next incremental pass starts at this verified checkpoint. */
+    private volatile IntegrityCheck.CheckpointRow verified;
 
+    /** A full sweep of every stored row. */
     public IntegrityCheck.Report sweep() {
+        return run(false);
+    }
+
+    /** What was appended since the last clean pass (a full one when there was none). */
+    public IntegrityCheck.Report sweepIncremental() {
+        return run(true);
+    }
+
+    private IntegrityCheck.Report run(boolean incremental) {
         if (!running.tryAcquire()) {
             throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.RESOURCE_EXHAUSTED, "an integrity sweep is already running");
         }
         try (Connection c = dataSource.getConnection()) {
-            IntegrityCheck check = new IntegrityCheck(guard.authenticator(), suites.trustBundle()::suite, log.origin());
-            log.lastIssued().ifPresent(cp -> check.expect(cp.treeSize(), cp.rootHash(), "checkpoint " + cp.treeSize() + " this service signed"));
+            IntegrityCheck.CheckpointRow from = incremental ? verified : null;
+            IntegrityCheck check = from == null ? new IntegrityCheck(guard.authenticator(), suites.trustBundle()::suite, log.origin())
+                    : IntegritySweep.resumeAt(c, guard.authenticator(), suites.trustBundle()::suite, log.origin(), from.treeSize(), from.rootHash());
+            log.lastIssued().filter(cp -> from == null || cp.treeSize() >= from.treeSize())
+                    .ifPresent(cp -> check.expect(cp.treeSize(), cp.rootHash(), "checkpoint " + cp.treeSize() + " this service signed"));
+            long started = System.nanoTime();
             IntegrityCheck.Report r = IntegritySweep.run(c, check);
             r.findings().forEach(guard::report);
+            String kind = from == null ? "integrity sweep" : "incremental integrity sweep from tree size " + from.treeSize();
             if (r.clean()) {
-                LOG.infof("integrity sweep clean: %d receipts (%d with signatures), %d nodes, %d checkpoints, %d suite events, %d audit events, %d re-seals",
-                        r.receipts(), r.signatures(), r.nodes(), r.checkpoints(), r.suiteEvents(), r.auditEvents(), r.reseals());
+                check.lastVerifiedCheckpoint().ifPresent(cp -> verified = cp);
+                LOG.infof("%s clean in %d ms: %d receipts (%d with signatures), %d nodes, %d checkpoints, %d suite events, %d audit events, %d re-seals",
+                        kind, (System.nanoTime() - started) / 1_000_000, r.receipts(), r.signatures(), r.nodes(), r.checkpoints(), r.suiteEvents(),
+                        r.auditEvents(), r.reseals());
+            } else {
+                verified = null; // the next pass is a full one
+                LOG.errorf("%s: %d finding(s)", kind, r.findings().size());
             }
             return r;
         } catch (SQLException e) {
@@ -58,9 +82,19 @@ public class IntegritySweeper {
 
     @Scheduled(every = "${sealer.sweep.interval:1h}", delayed = "${sealer.sweep.initial-delay:5m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void scheduled() {
+    void scheduledFull() {
+        runQuietly(false);
+    }
+
+    @Scheduled(every = "${sealer.sweep.incremental-interval:1m}", delayed = "${sealer.sweep.initial-delay:5m}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledIncremental() {
+        runQuietly(true);
+    }
+
+    private void runQuietly(boolean incremental) {
         try {
-            sweep();
+            run(incremental);
         } catch (RuntimeException e) {
             LOG.warnf("integrity sweep could not run: %s", e.getMessage());
         }

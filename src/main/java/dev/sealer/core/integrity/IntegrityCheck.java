@@ -90,13 +90,49 @@ public final class IntegrityCheck {
         this(auth, suites, origin, new TreeAppender());
     }
 
-    /** An incremental sweep that starts at {@code start}, a tree already checked against a signed checkpoint. */
-    public IntegrityCheck(RowAuthenticator auth, Function<String, Optional<SuiteCertificate>> suites, String origin, TreeAppender start) {
+    /**
+     * An incremental sweep: everything up to checkpoint {@code from} was verified by an earlier
+     * pass, whose root this process remembers. {@code start} is the tree at that size as rebuilt
+     * from the stored nodes; it must have that root (else the log was rewritten under a verified
+     * checkpoint). Feed only the checkpoints from {@code from} on (the first is {@code from}
+     * itself), the nodes and receipts at or after its size.
+     */
+    public IntegrityCheck(RowAuthenticator auth, Function<String, Optional<SuiteCertificate>> suites, String origin, TreeAppender start,
+            long fromSize, byte[] verifiedRoot) {
+        this(auth, suites, origin, start);
+        this.resumeFrom = fromSize;
+        if (!Arrays.equals(start.root(), verifiedRoot)) {
+            add("log_nodes", "tree_size " + fromSize, "the stored tree no longer has the root a previous sweep verified: the log was rewritten under it");
+            treeBroken = true;
+        }
+    }
+
+    private IntegrityCheck(RowAuthenticator auth, Function<String, Optional<SuiteCertificate>> suites, String origin, TreeAppender start) {
         this.auth = auth;
         this.suites = suites;
         this.origin = origin;
         this.tree = start;
         this.audit = new ChainCheck.Walker(auth);
+    }
+
+    private CheckpointRow lastMatched;
+
+    /** The newest checkpoint whose root the receipts' tree matched: where the next incremental pass may start, when the report is clean. */
+    public Optional<CheckpointRow> lastVerifiedCheckpoint() {
+        return Optional.ofNullable(lastMatched);
+    }
+
+    /** Where an incremental sweep starts (0 for a full one). */
+    private long resumeFrom;
+
+    /** The size the receipts fed must start at. */
+    public long resumeFrom() {
+        return resumeFrom;
+    }
+
+    /** The tree rebuilt so far: after {@link #finish} on a clean report, the next incremental pass may start here. */
+    public long treeSize() {
+        return tree.size();
     }
 
     /**
@@ -130,6 +166,10 @@ public final class IntegrityCheck {
             }
             note(cp, row);
             long expectedPrevious = previous == null ? 0 : previous.treeSize();
+            if (previous == null && resumeFrom > 0) {
+                previous = cp; // the verified checkpoint an incremental pass starts at
+                continue;
+            }
             if (cp.previousSize() != expectedPrevious) {
                 add("checkpoints", row, "names checkpoint " + cp.previousSize() + " as the one before it, but the one before it is "
                         + (previous == null ? "none" : previous.treeSize()) + ": a checkpoint was removed or inserted");
@@ -145,6 +185,9 @@ public final class IntegrityCheck {
                 add("checkpoints", row, "records " + cp.auditEvents() + " audit events, fewer than checkpoint " + previous.treeSize() + " did");
             }
             previous = cp;
+        }
+        while (nextCheckpoint < checkpoints.size() && checkpoints.get(nextCheckpoint).treeSize() <= tree.size()) {
+            nextCheckpoint++; // an incremental pass's verified starting checkpoint
         }
     }
 
@@ -241,6 +284,8 @@ public final class IntegrityCheck {
             }
             if (!Arrays.equals(tree.root(), cp.rootHash())) {
                 add("checkpoints", "tree_size " + cp.treeSize(), "root differs from the tree of the receipts: the log was rewritten under it");
+            } else {
+                lastMatched = cp;
             }
             if (cp.issuedAt().isBefore(lastCommittedAt)) {
                 add("checkpoints", "tree_size " + cp.treeSize(), "issued at " + Receipt.formatTime(cp.issuedAt()) + ", before the seal it covers at leaf "
