@@ -5,8 +5,8 @@ import dev.sealer.app.log.TransparencyLog;
 import dev.sealer.app.seal.SealingService;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
-import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealLimits;
+import dev.sealer.core.time.Rfc3339;
 import dev.sealer.grpc.v1.Anchor;
 import dev.sealer.grpc.v1.Checkpoint;
 import dev.sealer.grpc.v1.ConsistencyProof;
@@ -47,7 +47,7 @@ public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
             }
             LogStore.StoredCheckpoint cp = log.checkpoint(request.getTreeSize());
             return Checkpoint.newBuilder().setTreeSize(cp.treeSize()).setRootHash(ByteString.copyFrom(cp.rootHash())).setNote(cp.note())
-                    .setSuiteId(cp.suiteId()).setIssuedAt(Receipt.formatTime(cp.issuedAt())).build();
+                    .setSuiteId(cp.suiteId()).setIssuedAt(Rfc3339.format(cp.issuedAt())).build();
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.sealer.app.seal;
 
+import dev.sealer.app.commit.BatchListener;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.merkle.Rfc6962;
@@ -43,15 +44,6 @@ public final class CommitQueue implements AutoCloseable {
 
     /** What a caller gets back: the stored seal, and whether it was an earlier seal for the same request. */
     public record Outcome(StoredSeal seal, boolean replayed) {
-    }
-
-    /** Called inside each batch transaction after the receipts are inserted (the transparency log hooks in here). */
-    public interface BatchListener {
-        void inserted(Connection c, List<StoredSeal> rows) throws SQLException;
-
-        /** After the transaction committed and its callers were answered: {@code nextLeafIndex} is the tree size now. */
-        default void committed(long nextLeafIndex) {
-        }
     }
 
     private final HeldConnection connection; // writer thread only

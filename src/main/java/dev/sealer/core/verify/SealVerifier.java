@@ -11,7 +11,7 @@ import dev.sealer.core.merkle.Rfc6962;
 import dev.sealer.core.seal.Digest;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealBundle;
-import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.crypto.SignedMessage;
 import dev.sealer.core.suite.DualSignature;
 import dev.sealer.core.suite.SuiteStatus;
 import dev.sealer.core.suite.SuiteStatusList;
