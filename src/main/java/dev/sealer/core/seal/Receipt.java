@@ -4,6 +4,7 @@ import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.json.CanonicalJson;
 import dev.sealer.core.json.Json;
+import dev.sealer.core.json.JsonFormatException;
 import dev.sealer.core.time.Rfc3339;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -134,7 +135,7 @@ public record Receipt(UUID sealId, String requestId, Digest digest, String subje
         Receipt r;
         try {
             r = fromJsonValue(Json.parseObject(canonical));
-        } catch (IllegalArgumentException e) {
+        } catch (JsonFormatException e) {
             throw new SealerException(Reason.MALFORMED_BUNDLE, "receipt is not valid JSON: " + e.getMessage(), e);
         }
         if (!java.util.Arrays.equals(r.canonicalBytes(), canonical)) {
