@@ -10,9 +10,14 @@ import io.grpc.protobuf.StatusProto;
 import org.jboss.logging.Logger;
 
 /**
- * The one place where domain errors become gRPC statuses. Every error carries a
- * {@code google.rpc.ErrorInfo} with the stable reason and domain {@value #DOMAIN}. Anything that
- * is not a domain error is a bug: logged with its stack trace here, answered as INTERNAL without it.
+ * The one place where errors become gRPC statuses. Every error carries a {@code google.rpc.ErrorInfo}
+ * with the stable reason and domain {@value #DOMAIN}.
+ *
+ * <p>The rule: a {@link SealerException} (the only exception kind the core, the HSM adapter and the
+ * store adapter throw for a failure a caller can see) answers with its reason, wherever it sits in the
+ * cause chain. Anything else is not answered with its own message or stack: a JDBC failure in the cause
+ * chain is STORE_UNAVAILABLE, a PKCS#11 / security-provider failure is HSM_UNAVAILABLE, and what remains
+ * is a bug: logged here with its stack trace, answered INTERNAL with a fixed text.
  */
 public final class ErrorMapper {
     public static final String DOMAIN = "sealer.dev";
@@ -40,11 +45,43 @@ public final class ErrorMapper {
         if (cause instanceof StatusRuntimeException s) {
             return s;
         }
-        if (cause instanceof SealerException e) {
-            return status(code(e.reason()), e.reason().name(), e.getMessage());
+        if (cause instanceof io.grpc.StatusException s) {
+            return s.getStatus().asRuntimeException(s.getTrailers());
+        }
+        SealerException domain = domainError(cause);
+        if (domain != null) {
+            return status(code(domain.reason()), domain.reason().name(), domain.getMessage());
+        }
+        Reason known = knownCause(cause);
+        if (known != null) {
+            LOG.warnf(cause, "answering %s for a failure that is not a domain error", known);
+            return status(code(known), known.name(), known == Reason.STORE_UNAVAILABLE ? "database unavailable" : "HSM unavailable");
         }
         LOG.error("unexpected failure answering an RPC", cause);
         return status(Status.Code.INTERNAL, "INTERNAL", "internal error");
+    }
+
+    /** The outermost {@link SealerException} in the cause chain, or null. */
+    static SealerException domainError(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SealerException e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** The reason of a known part failing somewhere in the cause chain (database, HSM), or null. */
+    static Reason knownCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.sql.SQLException) {
+                return Reason.STORE_UNAVAILABLE;
+            }
+            if (c instanceof java.security.ProviderException || c.getClass().getName().equals("sun.security.pkcs11.wrapper.PKCS11Exception")) {
+                return Reason.HSM_UNAVAILABLE;
+            }
+        }
+        return null;
     }
 
     public static StatusRuntimeException status(Status.Code code, String reason, String message) {

@@ -2,8 +2,8 @@ package dev.sealer.grpc;
 
 import dev.sealer.app.suite.SuiteRegistry;
 import dev.sealer.core.json.CanonicalJson;
-import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.suite.SuiteLedger;
+import dev.sealer.core.time.Rfc3339;
 import dev.sealer.grpc.v1.GetTrustBundleRequest;
 import dev.sealer.grpc.v1.GetTrustBundleResponse;
 import dev.sealer.grpc.v1.KeyServiceGrpc;
@@ -101,8 +101,8 @@ public class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
             for (SuiteLedger.Entry e : suites.state().ledger().all()) {
                 var c = e.certificate();
                 b.addSuites(Suite.newBuilder().setSuiteId(c.suiteId()).addAlgorithms("ed25519").addAlgorithms(c.pqAlgorithm().id())
-                        .setStatus(e.status().name()).setSignFrom(Receipt.formatTime(c.signFrom())).setSignUntil(Receipt.formatTime(c.signUntil()))
-                        .setVerifyUntil(Receipt.formatTime(c.verifyUntil())).setCertificateJson(CanonicalJson.writeString(c.toJsonValue())));
+                        .setStatus(e.status().name()).setSignFrom(Rfc3339.format(c.signFrom())).setSignUntil(Rfc3339.format(c.signUntil()))
+                        .setVerifyUntil(Rfc3339.format(c.verifyUntil())).setCertificateJson(CanonicalJson.writeString(c.toJsonValue())));
             }
             return b.build();
         });

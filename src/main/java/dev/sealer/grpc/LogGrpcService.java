@@ -5,8 +5,8 @@ import dev.sealer.app.log.TransparencyLog;
 import dev.sealer.app.seal.SealingService;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
-import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealLimits;
+import dev.sealer.core.time.Rfc3339;
 import dev.sealer.grpc.v1.Anchor;
 import dev.sealer.grpc.v1.Checkpoint;
 import dev.sealer.grpc.v1.ConsistencyProof;
@@ -17,7 +17,7 @@ import dev.sealer.grpc.v1.IntegrityFinding;
 import dev.sealer.grpc.v1.IntegritySweepReport;
 import dev.sealer.grpc.v1.LogServiceGrpc;
 import dev.sealer.grpc.v1.RunIntegritySweepRequest;
-import dev.sealer.app.integrity.IntegritySweeper;
+import dev.sealer.app.sweep.IntegritySweeper;
 import dev.sealer.core.integrity.Finding;
 import dev.sealer.core.integrity.IntegrityCheck;
 import dev.sealer.store.LogStore;
@@ -45,7 +45,7 @@ public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
             }
             LogStore.StoredCheckpoint cp = log.checkpoint(request.getTreeSize());
             return Checkpoint.newBuilder().setTreeSize(cp.treeSize()).setRootHash(ByteString.copyFrom(cp.rootHash())).setNote(cp.note())
-                    .setSuiteId(cp.suiteId()).setIssuedAt(Receipt.formatTime(cp.issuedAt())).build();
+                    .setSuiteId(cp.suiteId()).setIssuedAt(Rfc3339.format(cp.issuedAt())).build();
         });
     }
 

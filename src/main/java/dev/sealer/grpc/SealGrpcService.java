@@ -7,6 +7,7 @@ import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.seal.Digest;
 import dev.sealer.core.seal.Receipt;
+import dev.sealer.core.seal.SealBundle;
 import dev.sealer.core.seal.SealLimits;
 import dev.sealer.core.suite.DualSignature;
 import dev.sealer.core.verify.Verdict;
@@ -176,6 +177,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
         Receipt receipt;
         DualSignature signature;
         Optional<ReceiptStore.StoredSeal> stored = Optional.empty();
+        SealBundle bundle;
         switch (request.getTargetCase()) {
             case SEAL_ID -> {
                 SealView view;
@@ -198,14 +200,21 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                 try {
                     receipt = Receipt.parse(seal.getReceiptJson().toByteArray());
                 } catch (SealerException e) {
-                    return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID)
-                            .setReason(Reason.SIGNATURE_INVALID.name()).setDetail("receipt is not a canonical Sealer receipt: " + e.getMessage())
-                            .setSealId(seal.getSealId()).build();
+                    return unreadable(e, seal.getSealId());
                 }
                 signature = new DualSignature(seal.getEd25519Signature().isEmpty() ? null : seal.getEd25519Signature().toByteArray(),
                         seal.getMlDsaSignature().isEmpty() ? null : seal.getMlDsaSignature().toByteArray());
             }
-            default -> throw new SealerException(Reason.INVALID_ARGUMENT, "set either seal or seal_id");
+            case SEAL_BUNDLE_JSON -> {
+                try {
+                    bundle = SealBundle.parse(request.getSealBundleJson());
+                } catch (SealerException e) {
+                    return unreadable(e, "");
+                }
+                // exactly what the offline verifier checks: the bundle alone, no anchor looked up
+                return answer(bundle.receipt(), sealing.verify(bundle.receipt(), bundle.signature(), bundle.anchor(), artifact));
+            }
+            default -> throw new SealerException(Reason.INVALID_ARGUMENT, "set one of seal, seal_id or seal_bundle_json");
         }
         // The log anchor proves when the seal existed: needed for unsigned (ANCHORED) seals and
         // for seals of a revoked suite. The service uses the first checkpoint covering the seal.
@@ -225,7 +234,10 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                 return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
             }
         }
-        Verdict verdict = sealing.verify(receipt, signature, anchor, artifact);
+        return answer(receipt, sealing.verify(receipt, signature, anchor, artifact));
+    }
+
+    private static VerifyResponse answer(Receipt receipt, Verdict verdict) {
         VerifyResponse.Builder b = VerifyResponse.newBuilder()
                 .setVerdict(verdict.valid() ? dev.sealer.grpc.v1.Verdict.VALID : dev.sealer.grpc.v1.Verdict.INVALID)
                 .setDetail(verdict.detail())
@@ -273,6 +285,15 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
             page.seals().forEach(v -> b.addSeals(ProtoMapper.record(v)));
             return b.build();
         });
+    }
+
+    /**
+     * The verdict on a seal that cannot even be read (its receipt or bundle is malformed): INVALID with the
+     * reason core gave the defect (MALFORMED_BUNDLE), the same answer {@code sealer verify} prints.
+     */
+    private static VerifyResponse unreadable(SealerException e, String sealId) {
+        return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID).setReason(e.reason().name())
+                .setDetail(e.getMessage()).setSealId(sealId).build();
     }
 
     private static VerifyResponse invalid(Receipt receipt, Reason reason, String detail) {

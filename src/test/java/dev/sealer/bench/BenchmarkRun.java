@@ -8,7 +8,7 @@ import dev.sealer.core.crypto.InMemoryPseudoRandomKey;
 import dev.sealer.core.crypto.SecretBytes;
 import dev.sealer.core.crypto.SignatureAlgorithm;
 import dev.sealer.core.crypto.SignatureVerifier;
-import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.crypto.SignedMessage;
 import dev.sealer.core.suite.DualSignature;
 import dev.sealer.core.suite.SuiteKeys;
 import dev.sealer.hsm.Pkcs11Hsm;

@@ -2,7 +2,7 @@ package dev.sealer.grpc;
 
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.store.ReceiptStore;
-import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.crypto.SignedMessage;
 import dev.sealer.core.suite.DualSignature;
 import dev.sealer.core.suite.SuiteCertificate;
 import dev.sealer.core.json.Json;

@@ -67,7 +67,7 @@ class TamperBatteryTest {
     @Inject
     AuditTrail audit;
     @Inject
-    dev.sealer.app.integrity.IntegritySweeper sweeper;
+    dev.sealer.app.sweep.IntegritySweeper sweeper;
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String url;
 

@@ -8,7 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.sealer.core.crypto.SignatureAlgorithm;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealBundle;
-import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.crypto.SignedMessage;
 import dev.sealer.core.suite.DualSignature;
 import dev.sealer.core.suite.SuiteKeys;
 import dev.sealer.core.suite.TrustBundle;

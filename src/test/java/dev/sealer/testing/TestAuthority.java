@@ -9,7 +9,7 @@ import dev.sealer.core.seal.Digest;
 import dev.sealer.core.seal.DigestAlgorithm;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealBundle;
-import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.crypto.SignedMessage;
 import dev.sealer.core.seal.Stage;
 import dev.sealer.core.suite.RootKeys;
 import dev.sealer.core.suite.RootSigner;

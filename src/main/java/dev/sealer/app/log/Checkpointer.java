@@ -1,5 +1,6 @@
 package dev.sealer.app.log;
 
+import dev.sealer.core.time.Rfc3339;
 import dev.sealer.app.integrity.RowGuard;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.log.Checkpoint;
@@ -142,7 +143,7 @@ final class Checkpointer {
                 }
                 Signer s = signer.get();
                 Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-                Checkpoint body = new Checkpoint(origin, head.size(), head.root(), List.of(SealVerifier.CHECKPOINT_TIME_PREFIX + Receipt.formatTime(now)));
+                Checkpoint body = new Checkpoint(origin, head.size(), head.root(), List.of(SealVerifier.CHECKPOINT_TIME_PREFIX + Rfc3339.format(now)));
                 String note = SignedNote.sign(body.body(), CheckpointKeys.signers(s.keys()));
                 cp = StoredCheckpoint.of(head.size(), head.root(), now, s.suiteId(), note, lastSize, s.suiteEvents(), AuditStore.length(c),
                         guard.authenticator());

@@ -1,7 +1,7 @@
 package dev.sealer.app.log;
 
 import dev.sealer.app.integrity.RowGuard;
-import dev.sealer.app.seal.CommitQueue;
+import dev.sealer.app.commit.BatchListener;
 import dev.sealer.app.suite.SuiteRegistry;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
@@ -38,7 +38,7 @@ import org.jboss.logging.Logger;
  */
 @Singleton
 @Startup(30)
-public class TransparencyLog implements CommitQueue.BatchListener {
+public class TransparencyLog implements BatchListener {
     private static final Logger LOG = Logger.getLogger(TransparencyLog.class);
 
     @Inject

@@ -1,6 +1,7 @@
 package dev.sealer.app.seal;
 
 import dev.sealer.app.integrity.RowGuard;
+import dev.sealer.app.commit.BatchListener;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.merkle.Rfc6962;
@@ -44,21 +45,6 @@ public final class CommitQueue implements AutoCloseable {
 
     /** What a caller gets back: the stored seal, and whether it was an earlier seal for the same request. */
     public record Outcome(StoredSeal seal, boolean replayed) {
-    }
-
-    /** The transparency log's hooks into each batch transaction: it decides the leaf indexes and builds the tree. */
-    public interface BatchListener {
-        /** Under the log lock, before anything is inserted: the next leaf index of the log's own, checked tree. */
-        long begin(Connection c) throws SQLException;
-
-        /** Inside the transaction, after the receipts are inserted. */
-        void inserted(Connection c, List<StoredSeal> rows) throws SQLException;
-
-        /** After the transaction committed and its callers were answered: {@code nextLeafIndex} is the tree size now. */
-        void committed(long nextLeafIndex);
-
-        /** The transaction did not commit: nothing of the batch is in the log. */
-        void rolledBack();
     }
 
     private final HeldConnection connection; // writer thread only

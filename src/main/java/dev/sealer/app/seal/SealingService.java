@@ -11,7 +11,7 @@ import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealBundle;
 import dev.sealer.core.seal.SealIds;
 import dev.sealer.core.seal.SealLimits;
-import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.crypto.SignedMessage;
 import dev.sealer.core.seal.Stage;
 import dev.sealer.core.suite.DualSignature;
 import dev.sealer.core.verify.Verdict;

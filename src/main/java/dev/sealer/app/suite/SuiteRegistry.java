@@ -1,5 +1,6 @@
 package dev.sealer.app.suite;
 
+import dev.sealer.core.time.Rfc3339;
 import dev.sealer.app.HsmConnection;
 import dev.sealer.core.crypto.SignatureAlgorithm;
 import dev.sealer.core.error.Reason;
@@ -168,7 +169,7 @@ public class SuiteRegistry {
             if (target.status() == dev.sealer.core.suite.SuiteStatus.ACTIVE) {
                 steps.add(c -> createAndActivateAfterRevocation(c, suiteId, now, actor));
             }
-            String payload = CanonicalJson.writeString(java.util.Map.of("compromised_since", dev.sealer.core.seal.Receipt.formatTime(compromisedSince),
+            String payload = CanonicalJson.writeString(java.util.Map.of("compromised_since", dev.sealer.core.time.Rfc3339.format(compromisedSince),
                     "reason", reason == null ? "" : reason));
             steps.add(c -> SuiteEventStore.append(c, guard.authenticator(), suiteId, SuiteEvent.Type.REVOKED.name(), now, actor, payload));
             return steps;

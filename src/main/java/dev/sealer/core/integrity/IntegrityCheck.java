@@ -1,5 +1,6 @@
 package dev.sealer.core.integrity;
 
+import dev.sealer.core.time.Rfc3339;
 import dev.sealer.core.crypto.SignatureAlgorithm;
 import dev.sealer.core.crypto.SignatureVerifier;
 import dev.sealer.core.log.Checkpoint;
@@ -11,7 +12,7 @@ import dev.sealer.core.merkle.StoredLevels;
 import dev.sealer.core.merkle.TreeAppender;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealIds;
-import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.crypto.SignedMessage;
 import dev.sealer.core.suite.SuiteCertificate;
 import dev.sealer.core.verify.SealVerifier;
 import java.time.Instant;
@@ -175,8 +176,8 @@ public final class IntegrityCheck {
                         + (previous == null ? "none" : previous.treeSize()) + ": a checkpoint was removed or inserted");
             }
             if (previous != null && !cp.issuedAt().isAfter(previous.issuedAt())) {
-                add("checkpoints", row, "issued at " + Receipt.formatTime(cp.issuedAt()) + ", not after checkpoint " + previous.treeSize()
-                        + " (" + Receipt.formatTime(previous.issuedAt()) + "): checkpoint times must increase");
+                add("checkpoints", row, "issued at " + Rfc3339.format(cp.issuedAt()) + ", not after checkpoint " + previous.treeSize()
+                        + " (" + Rfc3339.format(previous.issuedAt()) + "): checkpoint times must increase");
             }
             if (previous != null && cp.suiteEvents() < previous.suiteEvents()) {
                 add("checkpoints", row, "records " + cp.suiteEvents() + " suite events, fewer than checkpoint " + previous.treeSize() + " did");
@@ -218,7 +219,7 @@ public final class IntegrityCheck {
         for (String ext : body.extensions()) {
             if (ext.startsWith(SealVerifier.CHECKPOINT_TIME_PREFIX)) {
                 try {
-                    signedAt = Receipt.parseTime(ext.substring(SealVerifier.CHECKPOINT_TIME_PREFIX.length()));
+                    signedAt = Rfc3339.parse(ext.substring(SealVerifier.CHECKPOINT_TIME_PREFIX.length()));
                 } catch (RuntimeException e) {
                     add("checkpoints", row, "note's time line does not parse: " + e.getMessage());
                     return;
@@ -228,7 +229,7 @@ public final class IntegrityCheck {
         if (signedAt == null) {
             add("checkpoints", row, "note has no time line");
         } else if (!signedAt.equals(cp.issuedAt())) {
-            add("checkpoints", row, "issued_at " + Receipt.formatTime(cp.issuedAt()) + " differs from the signed time " + Receipt.formatTime(signedAt));
+            add("checkpoints", row, "issued_at " + Rfc3339.format(cp.issuedAt()) + " differs from the signed time " + Rfc3339.format(signedAt));
         }
     }
 
@@ -288,8 +289,8 @@ public final class IntegrityCheck {
                 lastMatched = cp;
             }
             if (cp.issuedAt().isBefore(lastCommittedAt)) {
-                add("checkpoints", "tree_size " + cp.treeSize(), "issued at " + Receipt.formatTime(cp.issuedAt()) + ", before the seal it covers at leaf "
-                        + r.leafIndex() + " was committed (" + Receipt.formatTime(lastCommittedAt) + ")");
+                add("checkpoints", "tree_size " + cp.treeSize(), "issued at " + Rfc3339.format(cp.issuedAt()) + ", before the seal it covers at leaf "
+                        + r.leafIndex() + " was committed (" + Rfc3339.format(lastCommittedAt) + ")");
             }
         }
     }

@@ -1,7 +1,13 @@
 package dev.sealer.core.log;
 
-/** A signed note or checkpoint was rejected; {@link #detail()} says why, machine-readably. */
-public final class NoteException extends RuntimeException {
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
+
+/**
+ * A signed note or checkpoint was rejected; {@link #detail()} says why, machine-readably. Its reason is
+ * {@link Reason#SIGNATURE_INVALID}: a note that cannot be opened proves nothing.
+ */
+public final class NoteException extends SealerException {
 
     /** Why a note or checkpoint was rejected. */
     public enum Detail {
@@ -18,7 +24,7 @@ public final class NoteException extends RuntimeException {
     private final Detail detail;
 
     NoteException(Detail detail, String message) {
-        super(message);
+        super(Reason.SIGNATURE_INVALID, message);
         this.detail = detail;
     }
 

@@ -1,12 +1,15 @@
 package dev.sealer.core.merkle;
 
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
 import java.util.HexFormat;
 
 /**
  * A Merkle proof did not verify. {@link #detail()} says why in a stable, machine-readable
- * form; for {@link Detail#ROOT_MISMATCH} the expected and calculated roots are attached.
+ * form; for {@link Detail#ROOT_MISMATCH} the expected and calculated roots are attached. Its reason
+ * is {@link Reason#MERKLE_PROOF_INVALID}.
  */
-public final class MerkleProofException extends RuntimeException {
+public final class MerkleProofException extends SealerException {
 
     /** Why verification failed. */
     public enum Detail {
@@ -29,14 +32,14 @@ public final class MerkleProofException extends RuntimeException {
     private final byte[] calculatedRoot;
 
     MerkleProofException(Detail detail, String message) {
-        super(message);
+        super(Reason.MERKLE_PROOF_INVALID, message);
         this.detail = detail;
         this.expectedRoot = null;
         this.calculatedRoot = null;
     }
 
     MerkleProofException(String message, byte[] expectedRoot, byte[] calculatedRoot) {
-        super(message + ": calculated root " + hex(calculatedRoot)
+        super(Reason.MERKLE_PROOF_INVALID, message + ": calculated root " + hex(calculatedRoot)
                 + " does not match expected root " + hex(expectedRoot));
         this.detail = Detail.ROOT_MISMATCH;
         this.expectedRoot = expectedRoot.clone();

@@ -4,9 +4,9 @@ import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.json.CanonicalJson;
 import dev.sealer.core.json.Json;
+import dev.sealer.core.json.JsonFormatException;
+import dev.sealer.core.time.Rfc3339;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,7 +26,6 @@ public record Receipt(UUID sealId, String requestId, Digest digest, String subje
         SortedMap<String, String> labels, List<UUID> parents, String suiteId, Instant committedAt, String signer) {
 
     public static final int VERSION = 1;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     public Receipt {
         if (sealId == null || digest == null || stage == null || suiteId == null || committedAt == null) {
@@ -43,21 +42,16 @@ public record Receipt(UUID sealId, String requestId, Digest digest, String subje
         committedAt = committedAt.truncatedTo(ChronoUnit.MICROS);
     }
 
-    /** RFC 3339 UTC with microseconds and {@code Z}, as written in receipts. */
+    /** @deprecated moved to {@link Rfc3339#format}; kept so callers on other branches still compile, remove once none is left. */
+    @Deprecated(forRemoval = true)
     public static String formatTime(Instant t) {
-        return TIME.format(t.truncatedTo(ChronoUnit.MICROS));
+        return Rfc3339.format(t);
     }
 
+    /** @deprecated moved to {@link Rfc3339#parse}; kept so callers on other branches still compile, remove once none is left. */
+    @Deprecated(forRemoval = true)
     public static Instant parseTime(String text) {
-        try {
-            Instant t = Instant.from(TIME.parse(text));
-            if (!formatTime(t).equals(text)) {
-                throw new IllegalArgumentException();
-            }
-            return t;
-        } catch (RuntimeException e) {
-            throw new SealerException(Reason.MALFORMED_BUNDLE, "time '" + text + "' is not RFC 3339 UTC with microseconds");
-        }
+        return Rfc3339.parse(text);
     }
 
     /** The receipt as a JSON value (keys are sorted when written canonically). */
@@ -72,7 +66,7 @@ public record Receipt(UUID sealId, String requestId, Digest digest, String subje
         m.put("labels", new TreeMap<>(labels));
         m.put("parents", parents.stream().map(UUID::toString).toList());
         m.put("suite_id", suiteId);
-        m.put("committed_at", formatTime(committedAt));
+        m.put("committed_at", Rfc3339.format(committedAt));
         m.put("signer", signer);
         return m;
     }
@@ -84,7 +78,7 @@ public record Receipt(UUID sealId, String requestId, Digest digest, String subje
      */
     public byte[] canonicalBytes() {
         CanonicalJson.Fields f = new CanonicalJson.Fields()
-                .string("committed_at", formatTime(committedAt))
+                .string("committed_at", Rfc3339.format(committedAt))
                 .value("digest", Map.of("algorithm", digest.algorithm().id(), "value", digest.hex()))
                 .sortedStrings("labels", labels);
         List<String> parentIds = new ArrayList<>(parents.size());
@@ -128,7 +122,7 @@ public record Receipt(UUID sealId, String requestId, Digest digest, String subje
             }
             return new Receipt(SealLimits.sealId(Json.string(m, "seal_id"), Reason.MALFORMED_BUNDLE), Json.string(m, "request_id"), digest,
                     Json.string(m, "subject"), Stage.fromId(Json.string(m, "stage")), labels, parents, Json.string(m, "suite_id"),
-                    parseTime(Json.string(m, "committed_at")), Json.string(m, "signer"));
+                    Rfc3339.parse(Json.string(m, "committed_at")), Json.string(m, "signer"));
         } catch (SealerException e) {
             throw e.reason() == Reason.MALFORMED_BUNDLE ? e : new SealerException(Reason.MALFORMED_BUNDLE, "invalid receipt: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -141,7 +135,7 @@ public record Receipt(UUID sealId, String requestId, Digest digest, String subje
         Receipt r;
         try {
             r = fromJsonValue(Json.parseObject(canonical));
-        } catch (IllegalArgumentException e) {
+        } catch (JsonFormatException e) {
             throw new SealerException(Reason.MALFORMED_BUNDLE, "receipt is not valid JSON: " + e.getMessage(), e);
         }
         if (!java.util.Arrays.equals(r.canonicalBytes(), canonical)) {

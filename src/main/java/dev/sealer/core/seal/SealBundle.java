@@ -50,7 +50,11 @@ public record SealBundle(Receipt receipt, DualSignature signature, Anchor anchor
         return CanonicalJson.writeString(toJsonValue());
     }
 
-    /** Parses a bundle; a missing signature is kept absent (verification then fails), malformed input is MALFORMED_BUNDLE. */
+    /**
+     * Parses a bundle; a missing signature is kept absent (verification then fails). Any defect of the
+     * document (not JSON, wrong types, bad base64, an invalid receipt field, an unknown field) is
+     * {@code SealerException(MALFORMED_BUNDLE)}: the one rule both the Verify RPC and {@code sealer verify} apply.
+     */
     public static SealBundle parse(String json) {
         try {
             Map<String, Object> m = Json.parseObject(json);
@@ -73,7 +77,7 @@ public record SealBundle(Receipt receipt, DualSignature signature, Anchor anchor
             return new SealBundle(receipt, new DualSignature(ed, pq), anchor);
         } catch (SealerException e) {
             throw e.reason() == Reason.MALFORMED_BUNDLE ? e : new SealerException(Reason.MALFORMED_BUNDLE, e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             throw new SealerException(Reason.MALFORMED_BUNDLE, "malformed seal bundle: " + e.getMessage(), e);
         }
     }

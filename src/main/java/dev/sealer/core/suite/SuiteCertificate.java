@@ -5,8 +5,8 @@ import dev.sealer.core.crypto.SignatureAlgorithm;
 import dev.sealer.core.crypto.SignatureVerifier;
 import dev.sealer.core.json.CanonicalJson;
 import dev.sealer.core.json.Json;
-import dev.sealer.core.seal.Receipt;
-import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.crypto.SignedMessage;
+import dev.sealer.core.time.Rfc3339;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -68,10 +68,10 @@ public record SuiteCertificate(String suiteId, SignatureAlgorithm pqAlgorithm, b
         m.put("algorithms", List.of(SignatureAlgorithm.ED25519.id(), pqAlgorithm.id()));
         m.put("public_keys", Map.of(SignatureAlgorithm.ED25519.id(), PublicKeyCodec.toPem(SignatureAlgorithm.ED25519, ed25519PublicKey),
                 pqAlgorithm.id(), PublicKeyCodec.toPem(pqAlgorithm, pqPublicKey)));
-        m.put("sign_from", Receipt.formatTime(signFrom));
-        m.put("sign_until", Receipt.formatTime(signUntil));
-        m.put("verify_until", Receipt.formatTime(verifyUntil));
-        m.put("issued_at", Receipt.formatTime(issuedAt));
+        m.put("sign_from", Rfc3339.format(signFrom));
+        m.put("sign_until", Rfc3339.format(signUntil));
+        m.put("verify_until", Rfc3339.format(verifyUntil));
+        m.put("issued_at", Rfc3339.format(issuedAt));
         return m;
     }
 
@@ -113,8 +113,8 @@ public record SuiteCertificate(String suiteId, SignatureAlgorithm pqAlgorithm, b
         SuiteCertificate c = new SuiteCertificate(Json.string(m, "suite_id"), pq,
                 PublicKeyCodec.fromPem(SignatureAlgorithm.ED25519, Json.string(keys, SignatureAlgorithm.ED25519.id())),
                 PublicKeyCodec.fromPem(pq, Json.string(keys, pq.id())),
-                Receipt.parseTime(Json.string(m, "sign_from")), Receipt.parseTime(Json.string(m, "sign_until")),
-                Receipt.parseTime(Json.string(m, "verify_until")), Receipt.parseTime(Json.string(m, "issued_at")),
+                Rfc3339.parse(Json.string(m, "sign_from")), Rfc3339.parse(Json.string(m, "sign_until")),
+                Rfc3339.parse(Json.string(m, "verify_until")), Rfc3339.parse(Json.string(m, "issued_at")),
                 b64.decode(Json.string(sigs, "ecdsa-p256")), b64.decode(Json.string(sigs, "ml-dsa")));
         if (Json.integer(m, "v") != 1) {
             throw new IllegalArgumentException("unsupported suite certificate version");

@@ -1,6 +1,7 @@
 package dev.sealer.core.suite;
 
 import dev.sealer.core.json.Json;
+import dev.sealer.core.time.Rfc3339;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class SuiteLedger {
                 case REVOKED -> {
                     Entry c = require(current, e);
                     Map<String, Object> p = Json.parseObject(e.payload());
-                    java.time.Instant since = dev.sealer.core.seal.Receipt.parseTime(Json.string(p, "compromised_since"));
+                    java.time.Instant since = Rfc3339.parse(Json.string(p, "compromised_since"));
                     java.time.Instant ended = c.signingEndedAt() == null ? e.effectiveAt() : c.signingEndedAt();
                     suites.put(e.suiteId(), new Entry(c.certificate(), SuiteStatus.REVOKED, ended, since, e.effectiveAt(),
                             Json.optString(p, "reason").orElse("")));

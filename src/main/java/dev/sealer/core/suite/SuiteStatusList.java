@@ -2,8 +2,8 @@ package dev.sealer.core.suite;
 
 import dev.sealer.core.json.CanonicalJson;
 import dev.sealer.core.json.Json;
-import dev.sealer.core.seal.Receipt;
-import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.crypto.SignedMessage;
+import dev.sealer.core.time.Rfc3339;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,13 +26,13 @@ public record SuiteStatusList(Instant issuedAt, List<Entry> entries, byte[] root
             m.put("suite_id", suiteId);
             m.put("status", status.name());
             if (signingEndedAt != null) {
-                m.put("signing_ended_at", Receipt.formatTime(signingEndedAt));
+                m.put("signing_ended_at", Rfc3339.format(signingEndedAt));
             }
             if (compromisedSince != null) {
-                m.put("compromised_since", Receipt.formatTime(compromisedSince));
+                m.put("compromised_since", Rfc3339.format(compromisedSince));
             }
             if (revokedAt != null) {
-                m.put("revoked_at", Receipt.formatTime(revokedAt));
+                m.put("revoked_at", Rfc3339.format(revokedAt));
             }
             if (reason != null) {
                 m.put("reason", reason);
@@ -42,9 +42,9 @@ public record SuiteStatusList(Instant issuedAt, List<Entry> entries, byte[] root
 
         static Entry fromJsonValue(Map<String, Object> m) {
             return new Entry(Json.string(m, "suite_id"), SuiteStatus.valueOf(Json.string(m, "status")),
-                    Json.optString(m, "signing_ended_at").map(Receipt::parseTime).orElse(null),
-                    Json.optString(m, "compromised_since").map(Receipt::parseTime).orElse(null),
-                    Json.optString(m, "revoked_at").map(Receipt::parseTime).orElse(null), Json.optString(m, "reason").orElse(null));
+                    Json.optString(m, "signing_ended_at").map(Rfc3339::parse).orElse(null),
+                    Json.optString(m, "compromised_since").map(Rfc3339::parse).orElse(null),
+                    Json.optString(m, "revoked_at").map(Rfc3339::parse).orElse(null), Json.optString(m, "reason").orElse(null));
         }
     }
 
@@ -67,7 +67,7 @@ public record SuiteStatusList(Instant issuedAt, List<Entry> entries, byte[] root
     public Map<String, Object> body() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("v", 1);
-        m.put("issued_at", Receipt.formatTime(issuedAt));
+        m.put("issued_at", Rfc3339.format(issuedAt));
         m.put("suites", entries.stream().map(Entry::toJsonValue).toList());
         return m;
     }
@@ -93,7 +93,7 @@ public record SuiteStatusList(Instant issuedAt, List<Entry> entries, byte[] root
             entries.add(Entry.fromJsonValue(Json.asObject(o, "suite status")));
         }
         Map<String, Object> sigs = Json.object(m, "root_signatures");
-        return new SuiteStatusList(Receipt.parseTime(Json.string(m, "issued_at")), entries,
+        return new SuiteStatusList(Rfc3339.parse(Json.string(m, "issued_at")), entries,
                 Base64.getDecoder().decode(Json.string(sigs, "ecdsa-p256")), Base64.getDecoder().decode(Json.string(sigs, "ml-dsa")));
     }
 }

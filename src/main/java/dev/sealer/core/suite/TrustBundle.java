@@ -4,7 +4,7 @@ import dev.sealer.core.crypto.PublicKeyCodec;
 import dev.sealer.core.crypto.SignatureAlgorithm;
 import dev.sealer.core.json.CanonicalJson;
 import dev.sealer.core.json.Json;
-import dev.sealer.core.seal.Receipt;
+import dev.sealer.core.time.Rfc3339;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +37,7 @@ public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.put("authority", authority);
-        m.put("issued_at", Receipt.formatTime(issuedAt));
+        m.put("issued_at", Rfc3339.format(issuedAt));
         m.put("root_keys", Map.of("ecdsa-p256", root.ecdsaPem(), root.mlDsaAlgorithm().id(), root.mlDsaPem()));
         m.put("suites", suites.stream().map(SuiteCertificate::toJsonValue).toList());
         if (statusList != null) {
@@ -71,6 +71,6 @@ public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate
             suites.add(SuiteCertificate.fromJsonValue(Json.asObject(s, "suite certificate")));
         }
         SuiteStatusList status = Json.optObject(m, "status_list").map(SuiteStatusList::fromJsonValue).orElse(null);
-        return new TrustBundle(Json.string(m, "authority"), root, suites, Receipt.parseTime(Json.string(m, "issued_at")), status);
+        return new TrustBundle(Json.string(m, "authority"), root, suites, Rfc3339.parse(Json.string(m, "issued_at")), status);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sealer.core.verify;
 
+import dev.sealer.core.time.Rfc3339;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.log.Anchor;
 import dev.sealer.core.log.Checkpoint;
@@ -11,7 +12,7 @@ import dev.sealer.core.merkle.Rfc6962;
 import dev.sealer.core.seal.Digest;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealBundle;
-import dev.sealer.core.seal.SignedMessage;
+import dev.sealer.core.crypto.SignedMessage;
 import dev.sealer.core.suite.DualSignature;
 import dev.sealer.core.suite.SuiteStatus;
 import dev.sealer.core.suite.SuiteStatusList;
@@ -91,19 +92,19 @@ public final class SealVerifier {
             signUntil = status.get().signingEndedAt();
         }
         if (receipt.committedAt().isBefore(suite.signFrom()) || !receipt.committedAt().isBefore(signUntil)) {
-            return Verdict.invalid(Reason.OUTSIDE_VALIDITY, "committed_at " + Receipt.formatTime(receipt.committedAt())
-                    + " is outside the signing window of suite " + suite.suiteId() + " [" + Receipt.formatTime(suite.signFrom()) + ", "
-                    + Receipt.formatTime(signUntil) + ")");
+            return Verdict.invalid(Reason.OUTSIDE_VALIDITY, "committed_at " + Rfc3339.format(receipt.committedAt())
+                    + " is outside the signing window of suite " + suite.suiteId() + " [" + Rfc3339.format(suite.signFrom()) + ", "
+                    + Rfc3339.format(signUntil) + ")");
         }
         if (status.isPresent() && status.get().status() == SuiteStatus.REVOKED) {
             Instant since = status.get().compromisedSince();
             if (!receipt.committedAt().isBefore(since)) {
                 return Verdict.invalid(Reason.SUITE_REVOKED, "suite " + suite.suiteId() + " is revoked: compromised since "
-                        + Receipt.formatTime(since) + ", this seal was committed after");
+                        + Rfc3339.format(since) + ", this seal was committed after");
             }
             Instant anchoredAt = anchor == null ? null : checkpointTime(anchor);
             if (anchoredAt == null || !anchoredAt.isBefore(since)) {
-                return Verdict.invalid(Reason.SUITE_REVOKED, "suite " + suite.suiteId() + " is revoked (compromised since " + Receipt.formatTime(since)
+                return Verdict.invalid(Reason.SUITE_REVOKED, "suite " + suite.suiteId() + " is revoked (compromised since " + Rfc3339.format(since)
                         + "): the seal is not anchored in a checkpoint signed before that time");
             }
         }
@@ -137,7 +138,7 @@ public final class SealVerifier {
             Checkpoint cp = openCheckpoint(signer.get(), anchor.checkpointNote());
             for (String ext : cp.extensions()) {
                 if (ext.startsWith(CHECKPOINT_TIME_PREFIX)) {
-                    Instant t = Receipt.parseTime(ext.substring(CHECKPOINT_TIME_PREFIX.length()));
+                    Instant t = Rfc3339.parse(ext.substring(CHECKPOINT_TIME_PREFIX.length()));
                     Optional<SuiteStatusList.Entry> st = status(signer.get().suiteId());
                     if (st.isPresent() && st.get().status() == SuiteStatus.REVOKED && !t.isBefore(st.get().compromisedSince())) {
                         return null; // signed by a key already compromised at that time: proves nothing

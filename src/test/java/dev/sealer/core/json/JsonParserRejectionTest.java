@@ -141,9 +141,10 @@ class JsonParserRejectionTest {
     }
 
     @Test
-    void exceptionIsAnIllegalArgumentException() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    void exceptionIsASealerExceptionWithReasonMalformedBundle() {
+        dev.sealer.core.error.SealerException e = assertThrows(dev.sealer.core.error.SealerException.class,
                 () -> Json.parse("{"));
         assertEquals(JsonFormatException.class, e.getClass());
+        assertEquals(dev.sealer.core.error.Reason.MALFORMED_BUNDLE, e.reason());
     }
 }

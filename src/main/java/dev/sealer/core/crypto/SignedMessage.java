@@ -1,4 +1,4 @@
-package dev.sealer.core.seal;
+package dev.sealer.core.crypto;
 
 import java.nio.charset.StandardCharsets;
 

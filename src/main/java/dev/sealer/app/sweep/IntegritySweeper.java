@@ -1,5 +1,6 @@
-package dev.sealer.app.integrity;
+package dev.sealer.app.sweep;
 
+import dev.sealer.app.integrity.RowGuard;
 import dev.sealer.app.log.TransparencyLog;
 import dev.sealer.app.suite.SuiteRegistry;
 import dev.sealer.core.integrity.IntegrityCheck;
