@@ -40,11 +40,6 @@ public final class ReceiptStore {
     static final String SELECT = "select r.seal_id, r.leaf_index, r.committed_at, r.row_mac, s.suite_id, r.digest_alg, r.stage, "
             + "r.request_id, r.subject, r.signer, r.digest, r.labels, r.parents, g.sig_ed25519, g.sig_ml_dsa, g.row_mac "
             + "from receipts r join suites s on s.suite_no = r.suite_no left join seal_signatures g on g.leaf_index = r.leaf_index ";
-    /** Stored codes of digest algorithms and stages: position + 1, append only. */
-    private static final List<DigestAlgorithm> ALGORITHM_CODES = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.SHA_384,
-            DigestAlgorithm.SHA_512, DigestAlgorithm.SHA3_256, DigestAlgorithm.SHA3_512);
-    private static final List<Stage> STAGE_CODES = List.of(Stage.DATA_COLLECTION, Stage.DATA_PREPARATION, Stage.MODEL_DEVELOPMENT,
-            Stage.TRAINING, Stage.EVALUATION, Stage.DEPLOYMENT, Stage.MONITORING, Stage.RETIREMENT, Stage.INFERENCE, Stage.OTHER);
 
     /**
      * A stored seal: the receipt, its canonical bytes and their log leaf hash, its log position and
@@ -185,8 +180,8 @@ public final class ReceiptStore {
             macs[i] = s.rowMac();
             suiteIds[i] = r.suiteId();
             suites.add(r.suiteId());
-            algs[i] = (short) (ALGORITHM_CODES.indexOf(r.digest().algorithm()) + 1);
-            stages[i] = (short) (STAGE_CODES.indexOf(r.stage()) + 1);
+            algs[i] = StoredCodes.of(r.digest().algorithm());
+            stages[i] = StoredCodes.of(r.stage());
             requestIds[i] = r.requestId();
             subjects[i] = r.subject();
             signers[i] = r.signer();
@@ -367,8 +362,8 @@ public final class ReceiptStore {
             while (p.remaining() >= 16) {
                 parents.add(new UUID(p.getLong(), p.getLong()));
             }
-            Receipt receipt = new Receipt(sealId, rs.getString(8), new Digest(ALGORITHM_CODES.get(rs.getShort(6) - 1), rs.getBytes(11)),
-                    rs.getString(9), STAGE_CODES.get(rs.getShort(7) - 1), labels, parents, rs.getString(5),
+            Receipt receipt = new Receipt(sealId, rs.getString(8), new Digest(StoredCodes.algorithm(rs.getShort(6)), rs.getBytes(11)),
+                    rs.getString(9), StoredCodes.stage(rs.getShort(7)), labels, parents, rs.getString(5),
                     rs.getTimestamp(3).toInstant(), rs.getString(10));
             byte[] canonical = receipt.canonicalBytes();
             return new StoredSeal(receipt, canonical, Rfc6962.leafHash(canonical), leaf, rs.getBytes(4), rs.getBytes(14), rs.getBytes(15), rs.getBytes(16));
