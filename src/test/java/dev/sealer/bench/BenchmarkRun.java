@@ -344,7 +344,7 @@ public final class BenchmarkRun {
     /** Average stored size of each receipts column over the newest rows (pg_column_size: after compression). */
     static Map<String, Double> columnSizes(TestDatabase db) throws Exception {
         Map<String, Double> m = new LinkedHashMap<>();
-        String[] cols = {"seal_id", "leaf_index", "committed_at", "leaf_tag", "suite_no", "digest_alg", "stage", "request_id", "subject", "signer",
+        String[] cols = {"seal_id", "leaf_index", "committed_at", "row_mac", "suite_no", "digest_alg", "stage", "request_id", "subject", "signer",
                 "digest", "labels", "parents", "sig_ed25519", "sig_ml_dsa"};
         StringBuilder q = new StringBuilder("select ");
         for (int i = 0; i < cols.length; i++) {
