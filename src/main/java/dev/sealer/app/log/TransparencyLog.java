@@ -198,12 +198,12 @@ public class TransparencyLog implements CommitQueue.BatchListener {
                     return last;
                 }
                 byte[] root = TreeAppender.restore(size, LogStore.nodes(c, TreeAppender.compactRange(size), this::recentLeaf)).root();
-                SuiteRegistry.State state = suites.state();
                 java.time.Instant now = clock.instant();
                 Checkpoint body = new Checkpoint(origin(), size, root,
                         List.of(dev.sealer.core.verify.SealVerifier.CHECKPOINT_TIME_PREFIX + dev.sealer.core.seal.Receipt.formatTime(now)));
-                String note = SignedNote.sign(body.body(), CheckpointKeys.signers(state.activeKeys()));
-                cp = new StoredCheckpoint(size, root, now, state.activeCertificate().suiteId(), note);
+                try (var lease = suites.keys()) { // the keys stay unwiped until the note is signed
+                    cp = new StoredCheckpoint(size, root, now, lease.suiteId(), SignedNote.sign(body.body(), CheckpointKeys.signers(lease.keys())));
+                }
                 LogStore.insertCheckpoint(c, cp);
                 c.commit();
             } catch (SQLException | RuntimeException e) {

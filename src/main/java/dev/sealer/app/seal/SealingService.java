@@ -115,17 +115,28 @@ public class SealingService {
         SealLimits.labels(cmd.labels());
         List<UUID> parents = SealLimits.parents(cmd.parents());
         hsm.requireAvailable();
-        SuiteRegistry.State state = suites.state();
-        if (!clock.instant().isBefore(state.activeCertificate().signUntil())) {
-            suites.lifecycle(); // the signing window just ended: rotate before signing
-            state = suites.state();
+        Receipt receipt;
+        byte[] canonical;
+        DualSignature sig = null;
+        for (;;) {
+            // committed_at is taken inside the signing window of the suite whose keys are leased; the
+            // lease keeps them from being wiped until the signature is made (rotation happens on the
+            // scheduler, never here)
+            try (SuiteRegistry.SigningLease lease = suites.signing()) {
+                Instant now = lease.at();
+                receipt = new Receipt(SealIds.next(now), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
+                        parents, lease.certificate().suiteId(), now, cmd.signer());
+                canonical = receipt.canonicalBytes();
+                if (cmd.mode() == Mode.SIGNED) {
+                    sig = lease.keys().sign(SignedMessage.receipt(canonical));
+                }
+                if (suites.stillSigns(lease)) {
+                    break;
+                }
+                // a revocation ended this suite's signing before committed_at meanwhile: build it again under the successor
+            }
         }
-        Instant now = clock.instant();
-        Receipt receipt = new Receipt(SealIds.next(now), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
-                parents, state.activeCertificate().suiteId(), now, cmd.signer());
-        byte[] canonical = receipt.canonicalBytes();
         if (cmd.mode() == Mode.SIGNED) {
-            DualSignature sig = state.activeKeys().sign(SignedMessage.receipt(canonical));
             // answers are built off the single commit thread
             return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApplyAsync(SealingService::view, answers);
         }
@@ -156,12 +167,11 @@ public class SealingService {
      */
     public List<Map.Entry<UUID, UUID>> resealAffected(String suiteId, int limit, String actor) {
         var entry = suites.state().ledger().get(suiteId).orElseThrow(() -> new SealerException(Reason.UNKNOWN_SUITE, "no suite " + suiteId));
-        if (entry.compromisedSince() == null) {
-            throw new SealerException(Reason.INVALID_ARGUMENT, "suite " + suiteId + " is not revoked");
-        }
+        var rule = entry.windows().affected()
+                .orElseThrow(() -> new SealerException(Reason.INVALID_ARGUMENT, "suite " + suiteId + " is not revoked"));
         List<StoredSeal> affected;
         try (Connection c = dataSource.getConnection()) {
-            affected = ReceiptStore.affected(c, suiteId, entry.compromisedSince(), -1, limit);
+            affected = ReceiptStore.affected(c, rule, -1, limit);
         } catch (SQLException e) {
             throw StoreException.from(e, "listing affected seals");
         }
@@ -187,11 +197,12 @@ public class SealingService {
     /** Seals a revocation of {@code suiteId} invalidates, paged by leaf index. */
     public List<SealView> affected(String suiteId, long afterLeaf, int limit) {
         var entry = suites.state().ledger().get(suiteId).orElseThrow(() -> new SealerException(Reason.UNKNOWN_SUITE, "no suite " + suiteId));
-        if (entry.compromisedSince() == null) {
+        var rule = entry.windows().affected();
+        if (rule.isEmpty()) {
             return List.of();
         }
         try (Connection c = dataSource.getConnection()) {
-            return ReceiptStore.affected(c, suiteId, entry.compromisedSince(), afterLeaf, limit).stream().map(s -> view(s, false)).toList();
+            return ReceiptStore.affected(c, rule.get(), afterLeaf, limit).stream().map(s -> view(s, false)).toList();
         } catch (SQLException e) {
             throw StoreException.from(e, "listing affected seals");
         }
