@@ -118,22 +118,16 @@ public class SealingService {
         Receipt receipt;
         byte[] canonical;
         DualSignature sig = null;
-        for (;;) {
-            // committed_at is taken inside the signing window of the suite whose keys are leased; the
-            // lease keeps them from being wiped until the signature is made (rotation happens on the
-            // scheduler, never here)
-            try (SuiteRegistry.SigningLease lease = suites.signing()) {
-                Instant now = lease.at();
-                receipt = new Receipt(SealIds.next(now), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
-                        parents, lease.certificate().suiteId(), now, cmd.signer());
-                canonical = receipt.canonicalBytes();
-                if (cmd.mode() == Mode.SIGNED) {
-                    sig = lease.keys().sign(SignedMessage.receipt(canonical));
-                }
-                if (suites.stillSigns(lease)) {
-                    break;
-                }
-                // a revocation ended this suite's signing before committed_at meanwhile: build it again under the successor
+        // committed_at is taken inside the signing window of the suite whose keys are leased; the
+        // lease keeps them from being wiped until the signature is made (suites change on the
+        // scheduler and key-admin calls, never here)
+        try (SuiteRegistry.SigningLease lease = suites.signing()) {
+            Instant now = lease.at();
+            receipt = new Receipt(SealIds.next(now), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
+                    parents, lease.certificate().suiteId(), now, cmd.signer());
+            canonical = receipt.canonicalBytes();
+            if (cmd.mode() == Mode.SIGNED) {
+                sig = lease.keys().sign(SignedMessage.receipt(canonical));
             }
         }
         if (cmd.mode() == Mode.SIGNED) {

@@ -77,6 +77,12 @@ public class SuiteRegistry {
     private SuiteLifecycle.Policy policy;
     /** The signing suite's keys, lent to signers; superseded keys are wiped when their last lease closes. */
     private final SuiteKeyring keyring = new SuiteKeyring();
+    /**
+     * Held (read) by a seal from reading the clock to checking its suite's window, and (write) by
+     * a change that ends the active suite's signing at its own instant (revocation, or rotation
+     * without handover) from choosing that instant to installing the result.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock windowGate = new java.util.concurrent.locks.ReentrantReadWriteLock();
     /** Notified whenever a new state is installed (seals waiting for a signing suite). */
     private final Object installed = new Object();
 
@@ -99,6 +105,29 @@ public class SuiteRegistry {
      * object's lock: the scheduler thread and the key-admin RPCs, never a seal.
      */
     private synchronized List<SuiteEvent> change(SuiteLifecycle.Command command) {
+        State current = state;
+        boolean endsSigningAtOnce = policy.handover().isZero() || (command instanceof SuiteLifecycle.Revoke r && current != null
+                && r.suiteId().equals(current.activeCertificate().suiteId()));
+        if (!endsSigningAtOnce) {
+            // a rotated-out suite keeps signing through the handover, longer than this change takes to install
+            return decideAndInstall(command);
+        }
+        // the active suite's signing may end at the decision's instant: no seal takes its committed_at
+        // between that instant and the new state's installation
+        windowGate.writeLock().lock();
+        try {
+            Instant checked = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            long spinUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5); // bounded, should a clock stand still
+            while (!clock.instant().truncatedTo(ChronoUnit.MICROS).isAfter(checked) && System.nanoTime() < spinUntil) {
+                Thread.onSpinWait(); // every committed_at already checked is before the decision's instant
+            }
+            return decideAndInstall(command);
+        } finally {
+            windowGate.writeLock().unlock();
+        }
+    }
+
+    private List<SuiteEvent> decideAndInstall(SuiteLifecycle.Command command) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -189,10 +218,20 @@ public class SuiteRegistry {
     public SigningLease signing() {
         long deadline = System.nanoTime() + signingWait.toNanos();
         for (;;) {
-            State s = state;
-            SuiteKeyring.Lease lease = keyring.acquire();
-            Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
-            if (lease.suiteId().equals(s.activeCertificate().suiteId()) && s.activeWindows().signsAt(at)) {
+            State s;
+            SuiteKeyring.Lease lease;
+            Instant at;
+            boolean signs;
+            windowGate.readLock().lock();
+            try {
+                s = state;
+                lease = keyring.acquire();
+                at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+                signs = lease.suiteId().equals(s.activeCertificate().suiteId()) && s.activeWindows().signsAt(at);
+            } finally {
+                windowGate.readLock().unlock();
+            }
+            if (signs) {
                 return new SigningLease(lease, s, at);
             }
             lease.close();
@@ -234,16 +273,6 @@ public class SuiteRegistry {
         public void close() {
             lease.close();
         }
-    }
-
-    /**
-     * True while a receipt of the lease's suite committed at the lease's instant is still inside
-     * that suite's signing window in the current state: false only when a change (a revocation)
-     * ended its signing before that instant after the lease was taken.
-     */
-    public boolean stillSigns(SigningLease lease) {
-        State now = state;
-        return now == lease.state() || now.ledger().get(lease.certificate().suiteId()).map(e -> e.windows().signsAt(lease.at())).orElse(false);
     }
 
     /** A lease on the signing suite's keys, for signatures that need no window check (checkpoints). */

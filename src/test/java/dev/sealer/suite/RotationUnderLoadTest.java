@@ -1,0 +1,124 @@
+package dev.sealer.suite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sealer.core.seal.Receipt;
+import dev.sealer.core.suite.DualSignature;
+import dev.sealer.core.suite.TrustBundle;
+import dev.sealer.core.verify.SealVerifier;
+import dev.sealer.core.verify.Verdict;
+import dev.sealer.grpc.v1.GetTrustBundleRequest;
+import dev.sealer.grpc.v1.KeyServiceGrpc;
+import dev.sealer.grpc.v1.ListSuitesRequest;
+import dev.sealer.grpc.v1.RotateSuiteRequest;
+import dev.sealer.grpc.v1.SealMode;
+import dev.sealer.grpc.v1.SealRecord;
+import dev.sealer.grpc.v1.SealServiceGrpc;
+import dev.sealer.grpc.v1.VerifyRequest;
+import dev.sealer.grpc.v1.VerifyResponse;
+import dev.sealer.testing.Grpc;
+import dev.sealer.testing.OwnDatabaseProfile;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rotation never pulls keys from under a signer and never lets a seal be made outside its
+ * suite's window: 100 rotations while 16 callers seal and verify without pause. The profile
+ * has no handover, so every rotation ends the old suite's signing at its own instant, the
+ * hardest case for the window check.
+ */
+@QuarkusTest
+@TestProfile(RotationUnderLoadTest.NoHandover.class)
+class RotationUnderLoadTest {
+    public static class NoHandover extends OwnDatabaseProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> m = new HashMap<>(super.getConfigOverrides());
+            m.put("sealer.suite.handover", "PT0S");
+            return m;
+        }
+    }
+
+    @GrpcClient
+    SealServiceGrpc.SealServiceBlockingStub seals;
+    @GrpcClient
+    KeyServiceGrpc.KeyServiceBlockingStub keys;
+
+    @Test
+    void hundredRotationsWhileSixteenCallersSealAndVerify_noErrorAndEverySealValid() throws Exception {
+        int before = keys.listSuites(ListSuitesRequest.getDefaultInstance()).getSuitesCount();
+        AtomicBoolean stop = new AtomicBoolean();
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<SealRecord> signed = new ConcurrentLinkedQueue<>();
+        AtomicInteger sealed = new AtomicInteger();
+        AtomicInteger verified = new AtomicInteger();
+        CountDownLatch running = new CountDownLatch(16);
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            SealMode mode = i % 2 == 0 ? SealMode.SIGNED : SealMode.ANCHORED;
+            int caller = i;
+            callers.add(Thread.ofPlatform().name("caller-" + i).start(() -> {
+                running.countDown();
+                for (int n = 0; !stop.get(); n++) {
+                    try {
+                        SealRecord seal = seals.seal(Grpc.request("c" + caller + "-" + n).setMode(mode).build()).getSeal();
+                        sealed.incrementAndGet();
+                        if (mode == SealMode.SIGNED) {
+                            signed.add(seal);
+                        }
+                        VerifyResponse v = seals.verify(VerifyRequest.newBuilder().setSeal(seal).build());
+                        if (v.getVerdict() != dev.sealer.grpc.v1.Verdict.VALID) {
+                            errors.add(mode + " seal " + seal.getSealId() + " of " + seal.getSuiteId() + ": " + v.getReason() + " " + v.getDetail());
+                        }
+                        verified.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        errors.add(mode + " caller " + caller + ": " + e);
+                    }
+                }
+            }));
+        }
+        running.await();
+        int rotated = 0;
+        for (int r = 0; r < 100; r++) {
+            if (keys.rotateSuite(RotateSuiteRequest.getDefaultInstance()).getRotated()) {
+                rotated++;
+            }
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        stop.set(true);
+        for (Thread t : callers) {
+            t.join();
+        }
+        assertEquals(100, rotated);
+        assertEquals(List.of(), new ArrayList<>(errors));
+        assertEquals(before + 100, keys.listSuites(ListSuitesRequest.getDefaultInstance()).getSuitesCount());
+        assertTrue(sealed.get() >= 200 && verified.get() == sealed.get(), "sealed " + sealed.get() + ", verified " + verified.get());
+        long suitesUsed = signed.stream().map(SealRecord::getSuiteId).distinct().count();
+        assertTrue(suitesUsed >= 20, "signed seals spread over " + suitesUsed + " suites");
+
+        // and offline, against the trust bundle published after the last rotation
+        SealVerifier offline = new SealVerifier(TrustBundle.parse(keys.getTrustBundle(GetTrustBundleRequest.getDefaultInstance()).getTrustBundleJson()));
+        List<String> invalid = new ArrayList<>();
+        for (SealRecord s : signed) {
+            Verdict v = offline.verify(Receipt.parse(s.getReceiptJson().toByteArray()),
+                    new DualSignature(s.getEd25519Signature().toByteArray(), s.getMlDsaSignature().toByteArray()), Optional.empty());
+            if (!v.valid()) {
+                invalid.add(s.getSealId() + ": " + v);
+            }
+        }
+        assertEquals(List.of(), invalid);
+    }
+}
