@@ -19,9 +19,11 @@ import dev.sealer.grpc.v1.VerifyRequest;
 import dev.sealer.grpc.v1.VerifyResponse;
 import dev.sealer.testing.Grpc;
 import dev.sealer.testing.OwnDatabaseProfile;
+import dev.sealer.testing.TestClock;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +33,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Rotation never pulls keys from under a signer and never lets a seal be made outside its
@@ -41,6 +47,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(RotationUnderLoadTest.NoHandover.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RotationUnderLoadTest {
     public static class NoHandover extends OwnDatabaseProfile {
         @Override
@@ -56,7 +63,13 @@ class RotationUnderLoadTest {
     @GrpcClient
     KeyServiceGrpc.KeyServiceBlockingStub keys;
 
+    @AfterEach
+    void resetClock() {
+        TestClock.reset();
+    }
+
     @Test
+    @Order(1)
     void hundredRotationsWhileSixteenCallersSealAndVerify_noErrorAndEverySealValid() throws Exception {
         int before = keys.listSuites(ListSuitesRequest.getDefaultInstance()).getSuitesCount();
         AtomicBoolean stop = new AtomicBoolean();
@@ -120,5 +133,20 @@ class RotationUnderLoadTest {
             }
         }
         assertEquals(List.of(), invalid);
+    }
+
+    /** Runs last: it moves the service clock past the signing window (this profile's database is dropped after the class). */
+    @Test
+    @Order(2)
+    void sealRightAfterTheSigningWindowEnds_isSignedByTheSuccessorTheSchedulerActivates_andVerifies() {
+        String before = keys.listSuites(ListSuitesRequest.getDefaultInstance()).getSuitesList().stream()
+                .filter(s -> s.getStatus().equals("ACTIVE")).findFirst().orElseThrow().getSuiteId();
+        TestClock.advance(Duration.ofDays(366)); // the active suite's window (rotation period 365 days) is over
+        for (SealMode mode : List.of(SealMode.SIGNED, SealMode.ANCHORED)) {
+            SealRecord seal = seals.seal(Grpc.request("after-window-" + mode).setMode(mode).build()).getSeal();
+            assertTrue(!seal.getSuiteId().equals(before), mode + " seal was signed by " + seal.getSuiteId() + ", whose window is over");
+            VerifyResponse v = seals.verify(VerifyRequest.newBuilder().setSeal(seal).build());
+            assertEquals(dev.sealer.grpc.v1.Verdict.VALID, v.getVerdict(), v.getReason() + " " + v.getDetail());
+        }
     }
 }
