@@ -106,10 +106,13 @@ public class SuiteRegistry {
      */
     private synchronized List<SuiteEvent> change(SuiteLifecycle.Command command) {
         State current = state;
-        boolean endsSigningAtOnce = policy.handover().isZero() || (command instanceof SuiteLifecycle.Revoke r && current != null
-                && r.suiteId().equals(current.activeCertificate().suiteId()));
+        // A scheduled rotation happens a handover before the window ends, or after it ended (no seal
+        // passes the window check then); a manual one keeps the old suite signing through the
+        // handover, longer than this change takes to install. Only a revocation of the active suite
+        // and a manual rotation without handover end its signing at the decision's own instant.
+        boolean endsSigningAtOnce = (command instanceof SuiteLifecycle.Rotate && policy.handover().isZero())
+                || (command instanceof SuiteLifecycle.Revoke r && current != null && r.suiteId().equals(current.activeCertificate().suiteId()));
         if (!endsSigningAtOnce) {
-            // a rotated-out suite keeps signing through the handover, longer than this change takes to install
             return decideAndInstall(command);
         }
         // the active suite's signing may end at the decision's instant: no seal takes its committed_at
@@ -235,8 +238,9 @@ public class SuiteRegistry {
                 return new SigningLease(lease, s, at);
             }
             lease.close();
-            if (s != state) {
-                continue; // a change was installed between the two reads: look again
+            if (s != state || !lease.suiteId().equals(s.activeCertificate().suiteId())) {
+                Thread.yield(); // a change is being installed (state first, then its keys): look again
+                continue;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -292,20 +296,32 @@ public class SuiteRegistry {
         }
         SuiteLedger.Entry active = ledger.active().orElseThrow(() -> new IllegalStateException("no active suite"));
         SuiteCertificate cert = active.certificate();
+        SuiteKeys keys = null;
         if (!keyring.suiteId().map(cert.suiteId()::equals).orElse(false)) {
-            SuiteKeys keys = SuiteKeys.operational(hsm.hsm().rootKey(), cert.suiteId(), cert.pqAlgorithm());
+            keys = SuiteKeys.operational(hsm.hsm().rootKey(), cert.suiteId(), cert.pqAlgorithm());
             if (!java.util.Arrays.equals(keys.ed25519PublicKey(), cert.ed25519PublicKey())
                     || !java.util.Arrays.equals(keys.mlDsaPublicKey(), cert.pqPublicKey())) {
                 keys.wipe();
                 throw new SealerException(Reason.HSM_UNAVAILABLE, "keys derived for suite " + cert.suiteId()
                         + " do not match its certificate: is this the token the suite was created with?");
             }
-            keyring.install(keys); // the superseded keys are wiped when the last signature begun with them ends
         }
         Instant now = clock.instant();
-        SuiteStatusList status = SuiteStatusList.sign(now, ledger.statusEntries(), root);
+        SuiteStatusList status;
+        try {
+            status = SuiteStatusList.sign(now, ledger.statusEntries(), root);
+        } catch (RuntimeException e) {
+            if (keys != null) {
+                keys.wipe();
+            }
+            throw e;
+        }
         TrustBundle bundle = new TrustBundle(authority, root.publicKeys(), ledger.certificates(), now, status);
+        // the trust bundle knows the new suite before anything (a seal, a checkpoint) is signed with its keys
         state = new State(ledger, version, cert, active.windows(), bundle, new SealVerifier(bundle));
+        if (keys != null) {
+            keyring.install(keys); // the superseded keys are wiped when the last signature begun with them ends
+        }
         synchronized (installed) {
             installed.notifyAll();
         }
