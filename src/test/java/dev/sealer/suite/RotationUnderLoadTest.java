@@ -135,9 +135,63 @@ class RotationUnderLoadTest {
         assertEquals(List.of(), invalid);
     }
 
-    /** Runs last: it moves the service clock past the signing window (this profile's database is dropped after the class). */
+    /**
+     * Revoking the active suite ends its signing at the revocation's instant, with no handover:
+     * a seal is either committed before that and signed by the revoked suite, or signed by the
+     * successor; none is committed after its suite stopped signing (OUTSIDE_VALIDITY).
+     */
     @Test
     @Order(2)
+    void twentyRevocationsOfTheActiveSuiteWhileCallersSeal_noSealOutsideItsSuitesWindow() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<SealRecord> made = new ConcurrentLinkedQueue<>();
+        CountDownLatch running = new CountDownLatch(16);
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            SealMode mode = i % 2 == 0 ? SealMode.SIGNED : SealMode.ANCHORED;
+            int caller = i;
+            callers.add(Thread.ofPlatform().name("caller-" + i).start(() -> {
+                running.countDown();
+                for (int n = 0; !stop.get(); n++) {
+                    try {
+                        made.add(seals.seal(Grpc.request("r" + caller + "-" + n).setMode(mode).build()).getSeal());
+                    } catch (RuntimeException e) {
+                        errors.add(mode + " caller " + caller + ": " + e);
+                    }
+                }
+            }));
+        }
+        running.await();
+        for (int r = 0; r < 20; r++) {
+            String active = keys.listSuites(ListSuitesRequest.getDefaultInstance()).getSuitesList().stream()
+                    .filter(s -> s.getStatus().equals("ACTIVE")).findFirst().orElseThrow().getSuiteId();
+            keys.revokeSuite(dev.sealer.grpc.v1.RevokeSuiteRequest.newBuilder().setSuiteId(active)
+                    .setCompromisedSince(TestClock.now().toString()).setReason("drill " + r).build());
+            Thread.sleep(30);
+        }
+        stop.set(true);
+        for (Thread t : callers) {
+            t.join();
+        }
+        assertEquals(List.of(), new ArrayList<>(errors));
+        List<String> outside = new ArrayList<>();
+        int valid = 0;
+        for (SealRecord seal : made) {
+            VerifyResponse v = seals.verify(VerifyRequest.newBuilder().setSeal(seal).build());
+            if (v.getVerdict() == dev.sealer.grpc.v1.Verdict.VALID) {
+                valid++;
+            } else if (!v.getReason().equals("SUITE_REVOKED")) {
+                outside.add(seal.getSealId() + " of " + seal.getSuiteId() + ": " + v.getReason() + " " + v.getDetail());
+            }
+        }
+        assertEquals(List.of(), outside);
+        assertTrue(made.size() >= 100 && valid > 0, made.size() + " seals, " + valid + " valid");
+    }
+
+    /** Runs last: it moves the service clock past the signing window (this profile's database is dropped after the class). */
+    @Test
+    @Order(3)
     void sealRightAfterTheSigningWindowEnds_isSignedByTheSuccessorTheSchedulerActivates_andVerifies() {
         String before = keys.listSuites(ListSuitesRequest.getDefaultInstance()).getSuitesList().stream()
                 .filter(s -> s.getStatus().equals("ACTIVE")).findFirst().orElseThrow().getSuiteId();

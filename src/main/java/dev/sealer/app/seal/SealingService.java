@@ -145,12 +145,13 @@ public class SealingService {
     /**
      * As {@link #seal}, for a caller on an I/O (event loop) thread that must not block: an ANCHORED
      * seal is validated, built and queued right here (a few microseconds), a SIGNED one is signed
-     * on the signing pool first.
+     * on the signing pool first, and so is an ANCHORED one while no suite signs (it may wait).
      */
     public CompletableFuture<SealView> sealFromIoThread(SealCommand cmd) {
-        if (cmd.mode() == Mode.ANCHORED) {
+        if (cmd.mode() == Mode.ANCHORED && suites.signsNow()) {
             return seal(cmd);
         }
+        // SIGNED, or no suite signs right now (a seal then waits for the scheduler's rotation): not on the event loop
         return CompletableFuture.supplyAsync(() -> seal(cmd), signers).thenCompose(f -> f);
     }
 

@@ -260,6 +260,12 @@ public class SuiteRegistry {
         }
     }
 
+    /** True when the active suite signs at this instant, so {@link #signing()} will not wait for the scheduler. */
+    public boolean signsNow() {
+        State s = state;
+        return s != null && s.activeWindows().signsAt(clock.instant().truncatedTo(ChronoUnit.MICROS));
+    }
+
     /**
      * A lease on the keys of {@link State#activeCertificate()} of {@link #state()}, taken at
      * {@link #at()}; close it when the signature is made.
