@@ -185,7 +185,7 @@ public class SuiteRegistry {
      * suite's signing window ends, retires OVERLAP suites after their overlap, and picks up
      * changes made by other instances.
      */
-    @io.quarkus.scheduler.Scheduled(every = "${sealer.suite.check-interval:2s}", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    @io.quarkus.scheduler.Scheduled(identity = "suite-lifecycle", every = "${sealer.suite.check-interval:2s}", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
     void scheduledLifecycle() {
         try {
             lifecycle();
@@ -238,14 +238,14 @@ public class SuiteRegistry {
                 return new SigningLease(lease, s, at);
             }
             lease.close();
-            if (s != state || !lease.suiteId().equals(s.activeCertificate().suiteId())) {
-                Thread.yield(); // a change is being installed (state first, then its keys): look again
-                continue;
-            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new SealerException(Reason.HSM_UNAVAILABLE, "no signature suite signs at " + dev.sealer.core.seal.Receipt.formatTime(at)
                         + ": the signing window of " + s.activeCertificate().suiteId() + " ended and its successor is not active yet; retry");
+            }
+            if (s != state || !lease.suiteId().equals(s.activeCertificate().suiteId())) {
+                Thread.yield(); // a change is being installed (state first, then its keys): look again
+                continue;
             }
             synchronized (installed) {
                 if (s == state) {
