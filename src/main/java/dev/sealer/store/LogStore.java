@@ -165,6 +165,16 @@ public final class LogStore {
         return one(c, "select " + CHECKPOINT_COLUMNS + " from checkpoints where tree_size = ?", size);
     }
 
+    /** The last checkpoint issued before {@code t}, if any. */
+    public static Optional<StoredCheckpoint> lastCheckpointBefore(Connection c, Instant t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + CHECKPOINT_COLUMNS + " from checkpoints where issued_at < ? order by tree_size desc limit 1")) {
+            ps.setTimestamp(1, Timestamp.from(t));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
     public static Optional<StoredCheckpoint> firstCheckpointCovering(Connection c, long leafIndex) throws SQLException {
         return one(c, "select " + CHECKPOINT_COLUMNS + " from checkpoints where tree_size > ? order by tree_size limit 1", leafIndex);
     }

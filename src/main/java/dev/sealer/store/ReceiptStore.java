@@ -301,18 +301,20 @@ public final class ReceiptStore {
     }
 
     /**
-     * Seals of {@code suiteId} a revocation invalidates: committed at or after
-     * {@code compromisedSince}, or at a leaf no checkpoint issued before that time covers.
-     * Ordered by leaf index, after {@code afterLeaf}.
+     * Seals a revocation invalidates, by the rule's parameters ({@code SuiteWindows.affected()}:
+     * the same rule the verifier applies): committed at or after {@code committedFrom}, or at a
+     * leaf at or after {@code unanchoredFrom}, the size of the last checkpoint issued before
+     * {@code anchoredBefore} (the caller finds it and checks its authenticator: the checkpoint
+     * times in the table are not trusted as they are). Ordered by leaf index, after {@code afterLeaf}.
      */
-    public static List<StoredSeal> affected(Connection c, String suiteId, Instant compromisedSince, long afterLeaf, int limit) throws SQLException {
+    public static List<StoredSeal> affected(Connection c, dev.sealer.core.suite.SuiteWindows.Affected rule, long unanchoredFrom, long afterLeaf,
+            int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SELECT + "where s.suite_id = ? and r.leaf_index > ? and "
-                + "(r.committed_at >= ? or r.leaf_index >= (select coalesce(max(tree_size), 0) from checkpoints where issued_at < ?)) "
-                + "order by r.leaf_index limit ?")) {
-            ps.setString(1, suiteId);
+                + "(r.committed_at >= ? or r.leaf_index >= ?) order by r.leaf_index limit ?")) {
+            ps.setString(1, rule.suiteId());
             ps.setLong(2, afterLeaf);
-            ps.setTimestamp(3, Timestamp.from(compromisedSince));
-            ps.setTimestamp(4, Timestamp.from(compromisedSince));
+            ps.setTimestamp(3, Timestamp.from(rule.committedFrom()));
+            ps.setLong(4, unanchoredFrom);
             ps.setInt(5, limit);
             return rows(ps);
         }

@@ -4,11 +4,8 @@ import dev.sealer.core.time.Rfc3339;
 import dev.sealer.app.integrity.RowGuard;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.log.Checkpoint;
-import dev.sealer.core.log.CheckpointKeys;
 import dev.sealer.core.log.CheckpointPolicy;
-import dev.sealer.core.log.SignedNote;
 import dev.sealer.core.seal.Receipt;
-import dev.sealer.core.suite.SuiteKeys;
 import dev.sealer.core.verify.SealVerifier;
 import dev.sealer.store.AuditStore;
 import dev.sealer.store.HeldConnection;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,8 +31,13 @@ import org.jboss.logging.Logger;
 final class Checkpointer {
     private static final Logger LOG = Logger.getLogger(Checkpointer.class);
 
-    /** What a checkpoint is signed with: the active suite's id and keys, and the suite history length. */
-    record Signer(String suiteId, SuiteKeys keys, long suiteEvents) {
+    /** Signs a checkpoint body with the active suite's keys (under a lease, so they are not wiped meanwhile). */
+    interface Signer {
+        Signed sign(byte[] body);
+    }
+
+    /** A signed note, the suite that signed it and the length of the suite history it knew. */
+    record Signed(String suiteId, String note, long suiteEvents) {
     }
 
     private final LogAppender appender;
@@ -44,7 +45,7 @@ final class Checkpointer {
     private final LogProofs proofs;
     private final RowGuard guard;
     private final CheckpointPolicy policy;
-    private final Supplier<Signer> signer;
+    private final Signer signer;
     private final Clock clock;
     private final String origin;
     private final HeldConnection connection; // guarded by this
@@ -54,7 +55,7 @@ final class Checkpointer {
     private volatile boolean running = true;
     private Thread thread;
 
-    Checkpointer(LogAppender appender, AnchorWaiters waiters, LogProofs proofs, RowGuard guard, CheckpointPolicy policy, Supplier<Signer> signer,
+    Checkpointer(LogAppender appender, AnchorWaiters waiters, LogProofs proofs, RowGuard guard, CheckpointPolicy policy, Signer signer,
             Clock clock, String origin, HeldConnection connection) {
         this.appender = appender;
         this.waiters = waiters;
@@ -141,11 +142,10 @@ final class Checkpointer {
                     last.ifPresent(l -> answer(c, l));
                     return last;
                 }
-                Signer s = signer.get();
                 Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
                 Checkpoint body = new Checkpoint(origin, head.size(), head.root(), List.of(SealVerifier.CHECKPOINT_TIME_PREFIX + Rfc3339.format(now)));
-                String note = SignedNote.sign(body.body(), CheckpointKeys.signers(s.keys()));
-                cp = StoredCheckpoint.of(head.size(), head.root(), now, s.suiteId(), note, lastSize, s.suiteEvents(), AuditStore.length(c),
+                Signed s = signer.sign(body.body());
+                cp = StoredCheckpoint.of(head.size(), head.root(), now, s.suiteId(), s.note(), lastSize, s.suiteEvents(), AuditStore.length(c),
                         guard.authenticator());
                 LogStore.insertCheckpoint(c, cp);
                 c.commit();

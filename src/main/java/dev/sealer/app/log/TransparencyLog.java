@@ -6,7 +6,9 @@ import dev.sealer.app.suite.SuiteRegistry;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.log.Anchor;
+import dev.sealer.core.log.CheckpointKeys;
 import dev.sealer.core.log.CheckpointPolicy;
+import dev.sealer.core.log.SignedNote;
 import dev.sealer.store.HeldConnection;
 import dev.sealer.store.LogStore;
 import dev.sealer.store.LogStore.StoredCheckpoint;
@@ -73,9 +75,10 @@ public class TransparencyLog implements BatchListener {
         proofs = new LogProofs(guard, appender::recentLeaf);
         checkpointer = new Checkpointer(appender, waiters, proofs, guard,
                 new CheckpointPolicy(maxEntries, anchoredBatch, anchoredMaxDelay.toNanos(), maxDelay.toNanos()),
-                () -> {
-                    SuiteRegistry.State s = suites.state();
-                    return new Checkpointer.Signer(s.activeCertificate().suiteId(), s.activeKeys(), s.version());
+                body -> {
+                    try (var lease = suites.keys()) { // the keys stay unwiped until the note is signed
+                        return new Checkpointer.Signed(lease.suiteId(), SignedNote.sign(body, CheckpointKeys.signers(lease.keys())), suites.state().version());
+                    }
                 }, clock, origin(), new HeldConnection(dataSource));
         long latest;
         try (Connection c = dataSource.getConnection()) {

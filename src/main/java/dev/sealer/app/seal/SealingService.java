@@ -117,17 +117,22 @@ public class SealingService {
         SealLimits.labels(cmd.labels());
         List<UUID> parents = SealLimits.parents(cmd.parents());
         hsm.requireAvailable();
-        SuiteRegistry.State state = suites.state();
-        if (!clock.instant().isBefore(state.activeCertificate().signUntil())) {
-            suites.lifecycle(); // the signing window just ended: rotate before signing
-            state = suites.state();
+        Receipt receipt;
+        byte[] canonical;
+        DualSignature sig = null;
+        // committed_at is taken inside the signing window of the suite whose keys are leased; the
+        // lease keeps them from being wiped until the signature is made (suites change on the
+        // scheduler and key-admin calls, never here)
+        try (SuiteRegistry.SigningLease lease = suites.signing()) {
+            Instant now = lease.at();
+            receipt = new Receipt(SealIds.next(now), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
+                    parents, lease.certificate().suiteId(), now, cmd.signer());
+            canonical = receipt.canonicalBytes();
+            if (cmd.mode() == Mode.SIGNED) {
+                sig = lease.keys().sign(SignedMessage.receipt(canonical));
+            }
         }
-        Instant now = clock.instant();
-        Receipt receipt = new Receipt(SealIds.next(now), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
-                parents, state.activeCertificate().suiteId(), now, cmd.signer());
-        byte[] canonical = receipt.canonicalBytes();
         if (cmd.mode() == Mode.SIGNED) {
-            DualSignature sig = state.activeKeys().sign(SignedMessage.receipt(canonical));
             // answers are built off the single commit thread
             return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApplyAsync(SealingService::view, answers);
         }
@@ -142,12 +147,13 @@ public class SealingService {
     /**
      * As {@link #seal}, for a caller on an I/O (event loop) thread that must not block: an ANCHORED
      * seal is validated, built and queued right here (a few microseconds), a SIGNED one is signed
-     * on the signing pool first.
+     * on the signing pool first, and so is an ANCHORED one while no suite signs (it may wait).
      */
     public CompletableFuture<SealView> sealFromIoThread(SealCommand cmd) {
-        if (cmd.mode() == Mode.ANCHORED) {
+        if (cmd.mode() == Mode.ANCHORED && suites.signsNow()) {
             return seal(cmd);
         }
+        // SIGNED, or no suite signs right now (a seal then waits for the scheduler's rotation): not on the event loop
         return CompletableFuture.supplyAsync(() -> seal(cmd), signers).thenCompose(f -> f);
     }
 
@@ -158,12 +164,11 @@ public class SealingService {
      */
     public List<Map.Entry<UUID, UUID>> resealAffected(String suiteId, int limit, String actor) {
         var entry = suites.state().ledger().get(suiteId).orElseThrow(() -> new SealerException(Reason.UNKNOWN_SUITE, "no suite " + suiteId));
-        if (entry.compromisedSince() == null) {
-            throw new SealerException(Reason.INVALID_ARGUMENT, "suite " + suiteId + " is not revoked");
-        }
+        var rule = entry.windows().affected()
+                .orElseThrow(() -> new SealerException(Reason.INVALID_ARGUMENT, "suite " + suiteId + " is not revoked"));
         List<StoredSeal> affected;
         try (Connection c = dataSource.getConnection()) {
-            affected = ReceiptStore.affected(c, suiteId, entry.compromisedSince(), -1, limit).stream().map(guard::requireAuthentic).toList();
+            affected = ReceiptStore.affected(c, rule, unanchoredFrom(c, rule), -1, limit).stream().map(guard::requireAuthentic).toList();
         } catch (SQLException e) {
             throw StoreException.from(e, "listing affected seals");
         }
@@ -189,15 +194,30 @@ public class SealingService {
     /** Seals a revocation of {@code suiteId} invalidates, paged by leaf index. */
     public List<SealView> affected(String suiteId, long afterLeaf, int limit) {
         var entry = suites.state().ledger().get(suiteId).orElseThrow(() -> new SealerException(Reason.UNKNOWN_SUITE, "no suite " + suiteId));
-        if (entry.compromisedSince() == null) {
+        var rule = entry.windows().affected();
+        if (rule.isEmpty()) {
             return List.of();
         }
         try (Connection c = dataSource.getConnection()) {
-            return ReceiptStore.affected(c, suiteId, entry.compromisedSince(), afterLeaf, limit).stream().map(guard::requireAuthentic)
+            return ReceiptStore.affected(c, rule.get(), unanchoredFrom(c, rule.get()), afterLeaf, limit).stream().map(guard::requireAuthentic)
                     .map(s -> view(s, false)).toList();
         } catch (SQLException e) {
             throw StoreException.from(e, "listing affected seals");
         }
+    }
+
+    /**
+     * The first leaf no checkpoint issued before the rule's cut-off covers: the size of the last
+     * such checkpoint, its row authenticator checked (a moved issued_at would hide seals).
+     */
+    private long unanchoredFrom(Connection c, dev.sealer.core.suite.SuiteWindows.Affected rule) throws SQLException {
+        var cp = dev.sealer.store.LogStore.lastCheckpointBefore(c, rule.anchoredBefore());
+        if (cp.isPresent() && !cp.get().authentic(guard.authenticator())) {
+            guard.report(dev.sealer.core.integrity.Finding.of("checkpoints", "tree_size " + cp.get().treeSize(),
+                    "does not match its authenticator: changed or not written by this authority"));
+            throw new SealerException(Reason.ANCHOR_MISMATCH, "stored checkpoint " + cp.get().treeSize() + " is not one this authority wrote");
+        }
+        return cp.map(dev.sealer.store.LogStore.StoredCheckpoint::treeSize).orElse(0L);
     }
 
     /** The anchor at the first checkpoint that covers a seal: the proof of when it existed. */

@@ -1,15 +1,16 @@
 package dev.sealer.app.suite;
 
-import dev.sealer.core.time.Rfc3339;
 import dev.sealer.app.HsmConnection;
 import dev.sealer.core.crypto.SignatureAlgorithm;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
-import dev.sealer.core.json.CanonicalJson;
 import dev.sealer.core.suite.SuiteCertificate;
 import dev.sealer.core.suite.SuiteEvent;
 import dev.sealer.core.suite.SuiteKeys;
+import dev.sealer.core.suite.SuiteKeyring;
 import dev.sealer.core.suite.SuiteLedger;
+import dev.sealer.core.suite.SuiteLifecycle;
+import dev.sealer.core.suite.SuiteWindows;
 import dev.sealer.core.suite.SuiteStatusList;
 import dev.sealer.core.suite.TrustBundle;
 import dev.sealer.core.verify.SealVerifier;
@@ -32,14 +33,15 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The signature suites of this authority: folded from the suite event table, the first one
- * created and certified on first start, the active suite's keys derived from the HSM root
- * and held in memory. Verification uses a {@link SealVerifier} over the same trust bundle
- * that {@code GetTrustBundle} publishes.
+ * The signature suites of this authority: folded from the suite event table, every change
+ * decided by the pure {@link SuiteLifecycle} and appended here, the active suite's keys derived
+ * from the HSM root and lent to signers by a {@link SuiteKeyring}. Verification uses a
+ * {@link SealVerifier} over the same trust bundle that {@code GetTrustBundle} publishes.
  */
 @Singleton
 @Startup(20)
@@ -68,53 +70,87 @@ public class SuiteRegistry {
     @ConfigProperty(name = "sealer.suite.handover", defaultValue = "PT10S")
     Duration handover;
 
+    /** How long a seal waits for the scheduler when no suite signs at its instant (a window just ended), before UNAVAILABLE. */
+    @ConfigProperty(name = "sealer.suite.signing-wait", defaultValue = "PT5S")
+    Duration signingWait;
+
     private volatile RootAttestation root;
     private volatile State state;
+    private SuiteLifecycle.Policy policy;
+    /** The signing suite's keys, lent to signers; superseded keys are wiped when their last lease closes. */
+    private final SuiteKeyring keyring = new SuiteKeyring();
+    /**
+     * Held (read) by a seal from reading the clock to checking its suite's window, and (write) by
+     * a change that ends the active suite's signing at its own instant (revocation, or rotation
+     * without handover) from choosing that instant to installing the result.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock windowGate = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    /** Notified whenever a new state is installed (seals waiting for a signing suite). */
+    private final Object installed = new Object();
 
     /** What signs now and what verifies; swapped atomically when suites change. */
-    public record State(SuiteLedger ledger, long version, SuiteKeys activeKeys, SuiteCertificate activeCertificate, TrustBundle trust,
+    public record State(SuiteLedger ledger, long version, SuiteCertificate activeCertificate, SuiteWindows activeWindows, TrustBundle trust,
             SealVerifier verifier) {
     }
 
     @PostConstruct
     void start() {
         root = new RootAttestation(hsm.hsm());
-        change(ledger -> {
-            if (ledger.active().isEmpty()) {
-                return List.of(c -> createAndActivate(c, clock.instant(), "system"));
-            }
-            return List.of();
-        });
-    }
-
-    /** A change to the suite history, run under the suite lock with the current ledger. */
-    private interface Step {
-        void apply(Connection c) throws SQLException;
+        policy = new SuiteLifecycle.Policy(rotationPeriod, overlap, handover);
+        change(new SuiteLifecycle.Start("system"));
     }
 
     /**
-     * Runs the steps {@code plan} decides on, in one transaction under the database lock that
-     * serialises suite changes across instances, then installs the resulting state.
+     * Decides {@code command} on the current history ({@link SuiteLifecycle#decide}) and appends
+     * its events, in one transaction under the database lock that serialises suite changes across
+     * instances, then installs the resulting state. Every change goes through here, under this
+     * object's lock: the scheduler thread and the key-admin RPCs, never a seal.
      */
-    private synchronized SuiteLedger change(java.util.function.Function<SuiteLedger, List<Step>> plan) {
+    private synchronized List<SuiteEvent> change(SuiteLifecycle.Command command) {
+        State current = state;
+        // A scheduled rotation happens a handover before the window ends, or after it ended (no seal
+        // passes the window check then); a manual one keeps the old suite signing through the
+        // handover, longer than this change takes to install. Only a revocation of the active suite
+        // and a manual rotation without handover end its signing at the decision's own instant.
+        boolean endsSigningAtOnce = (command instanceof SuiteLifecycle.Rotate && policy.handover().isZero())
+                || (command instanceof SuiteLifecycle.Revoke r && current != null && r.suiteId().equals(current.activeCertificate().suiteId()));
+        if (!endsSigningAtOnce) {
+            return decideAndInstall(command);
+        }
+        // the active suite's signing may end at the decision's instant: no seal takes its committed_at
+        // between that instant and the new state's installation
+        windowGate.writeLock().lock();
+        try {
+            Instant checked = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            long spinUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5); // bounded, should a clock stand still
+            while (!clock.instant().truncatedTo(ChronoUnit.MICROS).isAfter(checked) && System.nanoTime() < spinUntil) {
+                Thread.onSpinWait(); // every committed_at already checked is before the decision's instant
+            }
+            return decideAndInstall(command);
+        } finally {
+            windowGate.writeLock().unlock();
+        }
+    }
+
+    private List<SuiteEvent> decideAndInstall(SuiteLifecycle.Command command) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 SuiteEventStore.lock(c);
                 List<SuiteEvent> history = events(c);
                 SuiteLedger ledger = SuiteLedger.fold(history);
-                List<Step> steps = plan.apply(ledger);
-                for (Step s : steps) {
-                    s.apply(c);
+                List<SuiteEvent> decided = SuiteLifecycle.decide(ledger, clock.instant(), command, policy, this::issueSuite);
+                for (SuiteEvent e : decided) {
+                    SuiteEventStore.append(c, guard.authenticator(), e.suiteId(), e.type().name(), e.effectiveAt(), e.actor(), e.payload());
                 }
-                if (!steps.isEmpty()) {
+                if (!decided.isEmpty()) {
                     history = events(c);
                     ledger = SuiteLedger.fold(history);
                 }
                 long version = history.size();
                 c.commit();
                 install(ledger, version);
-                return ledger;
+                return decided;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -134,58 +170,24 @@ public class SuiteRegistry {
     }
 
     public Rotation rotate(String expectedActive, String actor) {
-        java.util.concurrent.atomic.AtomicBoolean rotated = new java.util.concurrent.atomic.AtomicBoolean();
-        SuiteLedger after = change(ledger -> {
-            SuiteLedger.Entry active = ledger.active().orElseThrow();
-            if (expectedActive != null && !expectedActive.isEmpty() && !active.certificate().suiteId().equals(expectedActive)) {
-                return List.of();
-            }
-            rotated.set(true);
-            Instant now = clock.instant();
-            return List.of(c -> {
-                SuiteEventStore.append(c, guard.authenticator(), active.certificate().suiteId(), SuiteEvent.Type.OVERLAP.name(), now.plus(handover), actor, "{}");
-                createAndActivate(c, now, actor);
-            });
-        });
-        return new Rotation(after.active().orElseThrow().certificate().suiteId(), rotated.get());
+        List<SuiteEvent> events = change(new SuiteLifecycle.Rotate(expectedActive, actor));
+        return new Rotation(state.activeCertificate().suiteId(), !events.isEmpty());
     }
 
     /**
      * Revocation: records when the suite's key is believed compromised. A revoked active suite
-     * is rotated first, so exactly one suite keeps signing.
+     * stops signing at once and a successor is activated, so exactly one suite keeps signing.
      */
     public void revoke(String suiteId, Instant compromisedSince, String reason, String actor) {
-        change(ledger -> {
-            SuiteLedger.Entry target = ledger.get(suiteId)
-                    .orElseThrow(() -> new SealerException(Reason.UNKNOWN_SUITE, "no suite " + suiteId));
-            if (target.status() == dev.sealer.core.suite.SuiteStatus.REVOKED) {
-                throw new SealerException(Reason.INVALID_ARGUMENT, "suite " + suiteId + " is already revoked");
-            }
-            Instant now = clock.instant();
-            if (compromisedSince.isAfter(now)) {
-                throw new SealerException(Reason.INVALID_ARGUMENT, "compromised_since must not be in the future");
-            }
-            List<Step> steps = new java.util.ArrayList<>();
-            if (target.status() == dev.sealer.core.suite.SuiteStatus.ACTIVE) {
-                steps.add(c -> createAndActivateAfterRevocation(c, suiteId, now, actor));
-            }
-            String payload = CanonicalJson.writeString(java.util.Map.of("compromised_since", dev.sealer.core.time.Rfc3339.format(compromisedSince),
-                    "reason", reason == null ? "" : reason));
-            steps.add(c -> SuiteEventStore.append(c, guard.authenticator(), suiteId, SuiteEvent.Type.REVOKED.name(), now, actor, payload));
-            return steps;
-        });
-    }
-
-    private void createAndActivateAfterRevocation(Connection c, String revoked, Instant now, String actor) throws SQLException {
-        SuiteEventStore.append(c, guard.authenticator(), revoked, SuiteEvent.Type.OVERLAP.name(), now, actor, "{}");
-        createAndActivate(c, now, actor);
+        change(new SuiteLifecycle.Revoke(suiteId, compromisedSince, reason, actor));
     }
 
     /**
-     * The scheduled lifecycle: rotates when the active suite's signing window is over, retires
-     * OVERLAP suites after their overlap, and picks up changes made by other instances.
+     * The scheduled lifecycle, on the scheduler thread: rotates a handover before the active
+     * suite's signing window ends, retires OVERLAP suites after their overlap, and picks up
+     * changes made by other instances.
      */
-    @io.quarkus.scheduler.Scheduled(every = "${sealer.suite.check-interval:2s}", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
+    @io.quarkus.scheduler.Scheduled(identity = "suite-lifecycle", every = "${sealer.suite.check-interval:2s}", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
     void scheduledLifecycle() {
         try {
             lifecycle();
@@ -195,37 +197,99 @@ public class SuiteRegistry {
     }
 
     public void lifecycle() {
-        Instant now = clock.instant();
-        change(ledger -> {
-            List<Step> steps = new java.util.ArrayList<>();
-            SuiteLedger.Entry active = ledger.active().orElseThrow();
-            if (!now.isBefore(active.certificate().signUntil())) {
-                steps.add(c -> {
-                    SuiteEventStore.append(c, guard.authenticator(), active.certificate().suiteId(), SuiteEvent.Type.OVERLAP.name(), now, "scheduler", "{}");
-                    createAndActivate(c, now, "scheduler");
-                });
-            }
-            for (SuiteLedger.Entry e : ledger.all()) {
-                if (e.status() == dev.sealer.core.suite.SuiteStatus.OVERLAP && !now.isBefore(e.certificate().verifyUntil())) {
-                    steps.add(c -> SuiteEventStore.append(c, guard.authenticator(), e.certificate().suiteId(), SuiteEvent.Type.RETIRED.name(), now, "scheduler", "{}"));
-                }
-            }
-            return steps;
-        });
+        change(new SuiteLifecycle.Tick("scheduler"));
     }
 
-    private void createAndActivate(Connection c, Instant now, String actor) throws SQLException {
+    /** The impure part of creating a suite: its id, its keys derived in the HSM, its certificate from the root attestation keys. */
+    private SuiteCertificate issueSuite(Instant signFrom, Instant signUntil, Instant verifyUntil) {
         SignatureAlgorithm pq = SignatureAlgorithm.fromId(pqAlgorithm);
-        String suiteId = "suite-" + DateTimeFormatter.ofPattern("uuuuMMdd").withZone(ZoneOffset.UTC).format(now) + "-"
+        String suiteId = "suite-" + DateTimeFormatter.ofPattern("uuuuMMdd").withZone(ZoneOffset.UTC).format(signFrom) + "-"
                 + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
-        Instant from = now.truncatedTo(ChronoUnit.MICROS);
         try (SuiteKeys keys = SuiteKeys.operational(hsm.hsm().rootKey(), suiteId, pq)) {
-            SuiteCertificate cert = SuiteCertificate.issue(suiteId, keys.ed25519PublicKey(), pq, keys.mlDsaPublicKey(), from,
-                    from.plus(rotationPeriod), from.plus(rotationPeriod).plus(overlap), from, root);
-            SuiteEventStore.append(c, guard.authenticator(), suiteId, SuiteEvent.Type.CREATED.name(), from, actor, CanonicalJson.writeString(cert.toJsonValue()));
-            SuiteEventStore.append(c, guard.authenticator(), suiteId, SuiteEvent.Type.ACTIVATED.name(), from, actor, "{}");
+            SuiteCertificate cert = SuiteCertificate.issue(suiteId, keys.ed25519PublicKey(), pq, keys.mlDsaPublicKey(), signFrom, signUntil,
+                    verifyUntil, signFrom, root);
+            LOG.infof("created signature suite %s (ed25519 + %s), certified by the root attestation keys", suiteId, pq.id());
+            return cert;
         }
-        LOG.infof("created and activated signature suite %s (ed25519 + %s), certified by the root attestation keys", suiteId, pq.id());
+    }
+
+    /**
+     * The keys of the suite that signs at the lease's instant, for one seal: {@code at} is the
+     * receipt's committed_at and lies inside the suite's signing window. When no suite signs now
+     * (a window just ended and the scheduler has not rotated yet) this waits up to
+     * {@code sealer.suite.signing-wait} for the scheduler, then answers HSM_UNAVAILABLE (retryable):
+     * a receipt outside its suite's window would never verify. Never changes suites itself.
+     */
+    public SigningLease signing() {
+        long deadline = System.nanoTime() + signingWait.toNanos();
+        for (;;) {
+            State s;
+            SuiteKeyring.Lease lease;
+            Instant at;
+            boolean signs;
+            windowGate.readLock().lock();
+            try {
+                s = state;
+                lease = keyring.acquire();
+                at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+                signs = lease.suiteId().equals(s.activeCertificate().suiteId()) && s.activeWindows().signsAt(at);
+            } finally {
+                windowGate.readLock().unlock();
+            }
+            if (signs) {
+                return new SigningLease(lease, s, at);
+            }
+            lease.close();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new SealerException(Reason.HSM_UNAVAILABLE, "no signature suite signs at " + dev.sealer.core.time.Rfc3339.format(at)
+                        + ": the signing window of " + s.activeCertificate().suiteId() + " ended and its successor is not active yet; retry");
+            }
+            if (s != state || !lease.suiteId().equals(s.activeCertificate().suiteId())) {
+                Thread.yield(); // a change is being installed (state first, then its keys): look again
+                continue;
+            }
+            synchronized (installed) {
+                if (s == state) {
+                    try {
+                        installed.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new SealerException(Reason.HSM_UNAVAILABLE, "interrupted while waiting for a signing suite");
+                    }
+                }
+            }
+        }
+    }
+
+    /** True when the active suite signs at this instant, so {@link #signing()} will not wait for the scheduler. */
+    public boolean signsNow() {
+        State s = state;
+        return s != null && s.activeWindows().signsAt(clock.instant().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /**
+     * A lease on the keys of {@link State#activeCertificate()} of {@link #state()}, taken at
+     * {@link #at()}; close it when the signature is made.
+     */
+    public record SigningLease(SuiteKeyring.Lease lease, State state, Instant at) implements AutoCloseable {
+        public SuiteCertificate certificate() {
+            return state.activeCertificate();
+        }
+
+        public SuiteKeys keys() {
+            return lease.keys();
+        }
+
+        @Override
+        public void close() {
+            lease.close();
+        }
+    }
+
+    /** A lease on the signing suite's keys, for signatures that need no window check (checkpoints). */
+    public SuiteKeyring.Lease keys() {
+        return keyring.acquire();
     }
 
     /** The suite history, its chained authenticators checked first: an event this authority did not write is never acted on. */
@@ -243,19 +307,34 @@ public class SuiteRegistry {
         }
         SuiteLedger.Entry active = ledger.active().orElseThrow(() -> new IllegalStateException("no active suite"));
         SuiteCertificate cert = active.certificate();
-        SuiteKeys keys = previous != null && previous.activeKeys().suiteId().equals(cert.suiteId()) ? previous.activeKeys()
-                : SuiteKeys.operational(hsm.hsm().rootKey(), cert.suiteId(), cert.pqAlgorithm());
-        if (!java.util.Arrays.equals(keys.ed25519PublicKey(), cert.ed25519PublicKey())
-                || !java.util.Arrays.equals(keys.mlDsaPublicKey(), cert.pqPublicKey())) {
-            throw new SealerException(Reason.HSM_UNAVAILABLE, "keys derived for suite " + cert.suiteId()
-                    + " do not match its certificate: is this the token the suite was created with?");
+        SuiteKeys keys = null;
+        if (!keyring.suiteId().map(cert.suiteId()::equals).orElse(false)) {
+            keys = SuiteKeys.operational(hsm.hsm().rootKey(), cert.suiteId(), cert.pqAlgorithm());
+            if (!java.util.Arrays.equals(keys.ed25519PublicKey(), cert.ed25519PublicKey())
+                    || !java.util.Arrays.equals(keys.mlDsaPublicKey(), cert.pqPublicKey())) {
+                keys.wipe();
+                throw new SealerException(Reason.HSM_UNAVAILABLE, "keys derived for suite " + cert.suiteId()
+                        + " do not match its certificate: is this the token the suite was created with?");
+            }
         }
         Instant now = clock.instant();
-        SuiteStatusList status = SuiteStatusList.sign(now, ledger.statusEntries(), root);
+        SuiteStatusList status;
+        try {
+            status = SuiteStatusList.sign(now, ledger.statusEntries(), root);
+        } catch (RuntimeException e) {
+            if (keys != null) {
+                keys.wipe();
+            }
+            throw e;
+        }
         TrustBundle bundle = new TrustBundle(authority, root.publicKeys(), ledger.certificates(), now, status);
-        state = new State(ledger, version, keys, cert, bundle, new SealVerifier(bundle));
-        if (previous != null && previous.activeKeys() != keys) {
-            previous.activeKeys().wipe();
+        // the trust bundle knows the new suite before anything (a seal, a checkpoint) is signed with its keys
+        state = new State(ledger, version, cert, active.windows(), bundle, new SealVerifier(bundle));
+        if (keys != null) {
+            keyring.install(keys); // the superseded keys are wiped when the last signature begun with them ends
+        }
+        synchronized (installed) {
+            installed.notifyAll();
         }
         LOG.infof("signing with suite %s; %d suite(s) known", cert.suiteId(), ledger.all().size());
     }
@@ -270,9 +349,6 @@ public class SuiteRegistry {
 
     @PreDestroy
     void stop() {
-        State s = state;
-        if (s != null) {
-            s.activeKeys().wipe();
-        }
+        keyring.close(); // wiped once the last open lease closes
     }
 }

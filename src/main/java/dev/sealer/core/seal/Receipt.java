@@ -42,18 +42,6 @@ public record Receipt(UUID sealId, String requestId, Digest digest, String subje
         committedAt = committedAt.truncatedTo(ChronoUnit.MICROS);
     }
 
-    /** @deprecated moved to {@link Rfc3339#format}; kept so callers on other branches still compile, remove once none is left. */
-    @Deprecated(forRemoval = true)
-    public static String formatTime(Instant t) {
-        return Rfc3339.format(t);
-    }
-
-    /** @deprecated moved to {@link Rfc3339#parse}; kept so callers on other branches still compile, remove once none is left. */
-    @Deprecated(forRemoval = true)
-    public static Instant parseTime(String text) {
-        return Rfc3339.parse(text);
-    }
-
     /** The receipt as a JSON value (keys are sorted when written canonically). */
     public Map<String, Object> toJsonValue() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package dev.sealer.core.suite;
 
 import dev.sealer.core.json.Json;
-import dev.sealer.core.time.Rfc3339;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,9 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Current suite state folded from the append-only event history, in order. The fold checks the
- * invariants in one place: a suite is created once, events name known suites, and at most one
- * suite is ACTIVE.
+ * Current suite state folded from the append-only event history, in order. The fold enforces
+ * the transition table of {@link SuiteLifecycle} (a suite is created once, events name known
+ * suites, nothing leaves REVOKED) and that at most one suite is ACTIVE.
  */
 public final class SuiteLedger {
     /** One suite now: its certificate, status, and the lifecycle facts verifiers need. */
@@ -25,9 +24,9 @@ public final class SuiteLedger {
             return new Entry(certificate, s, signingEndedAt, compromisedSince, revokedAt, reason);
         }
 
-        /** When this suite stopped (or will stop) signing: rotation time or the certificate's sign_until. */
-        public java.time.Instant effectiveSignUntil() {
-            return signingEndedAt != null && signingEndedAt.isBefore(certificate.signUntil()) ? signingEndedAt : certificate.signUntil();
+        /** When this suite signs and verifies, and what its revocation invalidates (the rule the verifier applies too). */
+        public SuiteWindows windows() {
+            return SuiteWindows.of(certificate, statusEntry());
         }
 
         public SuiteStatusList.Entry statusEntry() {
@@ -41,49 +40,51 @@ public final class SuiteLedger {
         this.suites = suites;
     }
 
+    /**
+     * Folds the history in order. Every event must be a transition of {@link SuiteLifecycle#next}
+     * and an ACTIVATED event needs no other suite to be ACTIVE; otherwise throws a
+     * {@link SuiteHistoryException} naming the event.
+     */
     public static SuiteLedger fold(List<SuiteEvent> events) {
         Map<String, Entry> suites = new LinkedHashMap<>();
-        for (SuiteEvent e : events) {
+        String active = null;
+        for (int i = 0; i < events.size(); i++) {
+            SuiteEvent e = events.get(i);
+            int at = i;
             Entry current = suites.get(e.suiteId());
-            switch (e.type()) {
-                case CREATED -> {
-                    if (current != null) {
-                        throw new IllegalStateException("suite " + e.suiteId() + " created twice");
-                    }
-                    suites.put(e.suiteId(), new Entry(SuiteCertificate.fromJsonValue(Json.parseObject(e.payload())), SuiteStatus.PENDING));
-                }
-                case ACTIVATED -> {
-                    require(current, e);
-                    for (Map.Entry<String, Entry> other : suites.entrySet()) {
-                        if (other.getValue().status() == SuiteStatus.ACTIVE && !other.getKey().equals(e.suiteId())) {
-                            throw new IllegalStateException("suite " + e.suiteId() + " activated while " + other.getKey() + " is active");
-                        }
-                    }
-                    suites.put(e.suiteId(), current.with(SuiteStatus.ACTIVE));
-                }
-                case OVERLAP -> {
-                    Entry c = require(current, e);
-                    suites.put(e.suiteId(), new Entry(c.certificate(), SuiteStatus.OVERLAP, e.effectiveAt(), null, null, null));
-                }
-                case RETIRED -> suites.put(e.suiteId(), require(current, e).with(SuiteStatus.RETIRED));
-                case REVOKED -> {
-                    Entry c = require(current, e);
-                    Map<String, Object> p = Json.parseObject(e.payload());
-                    java.time.Instant since = Rfc3339.parse(Json.string(p, "compromised_since"));
-                    java.time.Instant ended = c.signingEndedAt() == null ? e.effectiveAt() : c.signingEndedAt();
-                    suites.put(e.suiteId(), new Entry(c.certificate(), SuiteStatus.REVOKED, ended, since, e.effectiveAt(),
-                            Json.optString(p, "reason").orElse("")));
-                }
+            SuiteStatus from = current == null ? null : current.status();
+            SuiteStatus to = SuiteLifecycle.next(from, e.type()).orElseThrow(() -> new SuiteHistoryException(e.suiteId(), e.type(),
+                    at, from == null ? "the suite does not exist" : "illegal in status " + from));
+            if (to == SuiteStatus.ACTIVE && active != null) {
+                throw new SuiteHistoryException(e.suiteId(), e.type(), i, "suite " + active + " is active");
             }
+            Entry next;
+            try {
+                next = switch (e.type()) {
+                    case CREATED -> new Entry(SuiteCertificate.fromJsonValue(Json.parseObject(e.payload())), to);
+                    case ACTIVATED, RETIRED -> current.with(to);
+                    case OVERLAP -> new Entry(current.certificate(), to, e.effectiveAt(), null, null, null);
+                    case REVOKED -> {
+                        Map<String, Object> p = Json.parseObject(e.payload());
+                        java.time.Instant since = dev.sealer.core.time.Rfc3339.parse(Json.string(p, "compromised_since"));
+                        java.time.Instant ended = current.signingEndedAt() == null ? e.effectiveAt() : current.signingEndedAt();
+                        yield new Entry(current.certificate(), to, ended, since, e.effectiveAt(), Json.optString(p, "reason").orElse(""));
+                    }
+                };
+            } catch (RuntimeException bad) {
+                throw new SuiteHistoryException(e.suiteId(), e.type(), i, "unreadable payload: " + bad.getMessage());
+            }
+            if (e.type() == SuiteEvent.Type.CREATED && !next.certificate().suiteId().equals(e.suiteId())) {
+                throw new SuiteHistoryException(e.suiteId(), e.type(), i, "the certificate is of suite " + next.certificate().suiteId());
+            }
+            if (to == SuiteStatus.ACTIVE) {
+                active = e.suiteId();
+            } else if (e.suiteId().equals(active)) {
+                active = null;
+            }
+            suites.put(e.suiteId(), next);
         }
         return new SuiteLedger(suites);
-    }
-
-    private static Entry require(Entry current, SuiteEvent e) {
-        if (current == null) {
-            throw new IllegalStateException(e.type() + " event for unknown suite " + e.suiteId());
-        }
-        return current;
     }
 
     public Optional<Entry> active() {

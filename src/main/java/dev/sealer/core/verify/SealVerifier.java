@@ -1,6 +1,5 @@
 package dev.sealer.core.verify;
 
-import dev.sealer.core.time.Rfc3339;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.log.Anchor;
 import dev.sealer.core.log.Checkpoint;
@@ -14,7 +13,7 @@ import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealBundle;
 import dev.sealer.core.crypto.SignedMessage;
 import dev.sealer.core.suite.DualSignature;
-import dev.sealer.core.suite.SuiteStatus;
+import dev.sealer.core.suite.SuiteWindows;
 import dev.sealer.core.suite.SuiteStatusList;
 import java.time.Instant;
 import dev.sealer.core.suite.SuiteCertificate;
@@ -34,7 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SealVerifier {
     private final TrustBundle trust;
+    /** Suite ids whose certificate was checked against the root keys, and the outcome. */
     private final Map<String, Boolean> certified = new ConcurrentHashMap<>();
+    /** Whether the bundle's status list is signed by the root keys; null until first checked (apart from suite ids: any string is a suite id). */
+    private volatile Boolean statusListSigned;
 
     public SealVerifier(TrustBundle trust) {
         this.trust = trust;
@@ -87,24 +89,21 @@ public final class SealVerifier {
         } catch (IllegalStateException e) {
             return Verdict.invalid(Reason.SIGNATURE_INVALID, e.getMessage());
         }
-        Instant signUntil = suite.signUntil();
-        if (status.isPresent() && status.get().signingEndedAt() != null && status.get().signingEndedAt().isBefore(signUntil)) {
-            signUntil = status.get().signingEndedAt();
+        SuiteWindows windows = SuiteWindows.of(suite, status.orElse(null));
+        if (!windows.signsAt(receipt.committedAt())) {
+            return Verdict.invalid(Reason.OUTSIDE_VALIDITY, "committed_at " + dev.sealer.core.time.Rfc3339.format(receipt.committedAt())
+                    + " is outside the signing window of suite " + suite.suiteId() + " [" + dev.sealer.core.time.Rfc3339.format(windows.signFrom()) + ", "
+                    + dev.sealer.core.time.Rfc3339.format(windows.signUntil()) + ")");
         }
-        if (receipt.committedAt().isBefore(suite.signFrom()) || !receipt.committedAt().isBefore(signUntil)) {
-            return Verdict.invalid(Reason.OUTSIDE_VALIDITY, "committed_at " + Rfc3339.format(receipt.committedAt())
-                    + " is outside the signing window of suite " + suite.suiteId() + " [" + Rfc3339.format(suite.signFrom()) + ", "
-                    + Rfc3339.format(signUntil) + ")");
-        }
-        if (status.isPresent() && status.get().status() == SuiteStatus.REVOKED) {
-            Instant since = status.get().compromisedSince();
+        if (windows.revoked()) {
+            Instant since = windows.compromisedSince();
             if (!receipt.committedAt().isBefore(since)) {
                 return Verdict.invalid(Reason.SUITE_REVOKED, "suite " + suite.suiteId() + " is revoked: compromised since "
-                        + Rfc3339.format(since) + ", this seal was committed after");
+                        + dev.sealer.core.time.Rfc3339.format(since) + ", this seal was committed after");
             }
             Instant anchoredAt = anchor == null ? null : checkpointTime(anchor);
-            if (anchoredAt == null || !anchoredAt.isBefore(since)) {
-                return Verdict.invalid(Reason.SUITE_REVOKED, "suite " + suite.suiteId() + " is revoked (compromised since " + Rfc3339.format(since)
+            if (windows.revocationInvalidates(receipt.committedAt(), anchoredAt)) {
+                return Verdict.invalid(Reason.SUITE_REVOKED, "suite " + suite.suiteId() + " is revoked (compromised since " + dev.sealer.core.time.Rfc3339.format(since)
                         + "): the seal is not anchored in a checkpoint signed before that time");
             }
         }
@@ -122,7 +121,12 @@ public final class SealVerifier {
         if (list == null) {
             return Optional.empty();
         }
-        if (!certified.computeIfAbsent("status-list", k -> list.isSignedBy(trust.root()))) {
+        Boolean signed = statusListSigned;
+        if (signed == null) {
+            signed = list.isSignedBy(trust.root());
+            statusListSigned = signed;
+        }
+        if (!signed) {
             throw new IllegalStateException("the suite status list is not signed by the pinned root keys");
         }
         return list.entry(suiteId);
@@ -138,9 +142,9 @@ public final class SealVerifier {
             Checkpoint cp = openCheckpoint(signer.get(), anchor.checkpointNote());
             for (String ext : cp.extensions()) {
                 if (ext.startsWith(CHECKPOINT_TIME_PREFIX)) {
-                    Instant t = Rfc3339.parse(ext.substring(CHECKPOINT_TIME_PREFIX.length()));
-                    Optional<SuiteStatusList.Entry> st = status(signer.get().suiteId());
-                    if (st.isPresent() && st.get().status() == SuiteStatus.REVOKED && !t.isBefore(st.get().compromisedSince())) {
+                    Instant t = dev.sealer.core.time.Rfc3339.parse(ext.substring(CHECKPOINT_TIME_PREFIX.length()));
+                    SuiteWindows signerWindows = SuiteWindows.of(signer.get(), status(signer.get().suiteId()).orElse(null));
+                    if (signerWindows.revoked() && !t.isBefore(signerWindows.compromisedSince())) {
                         return null; // signed by a key already compromised at that time: proves nothing
                     }
                     return t;

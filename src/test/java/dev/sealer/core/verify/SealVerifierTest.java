@@ -146,4 +146,19 @@ class SealVerifierTest {
         assertEquals(AUTHORITY.trust.toJson(), parsed.toJson());
         assertTrue(new SealVerifier(parsed).verify(AUTHORITY.seal("rt", TestAuthority.T0.plus(Duration.ofDays(1))), Optional.empty()).valid());
     }
+
+    @Test
+    void verify_suiteNamedStatusList_stillChecksTheStatusListSignature() {
+        // "status-list" is a legal suite id: its certificate check must not stand in for the status list's
+        TestAuthority authority = new TestAuthority("status-list");
+        TestAuthority other = new TestAuthority("other");
+        dev.sealer.core.suite.SuiteStatusList forged = dev.sealer.core.suite.SuiteStatusList.sign(TestAuthority.T0,
+                List.of(new dev.sealer.core.suite.SuiteStatusList.Entry("status-list", dev.sealer.core.suite.SuiteStatus.ACTIVE, null, null, null, null)),
+                other);
+        SealVerifier verifier = new SealVerifier(new TrustBundle("test-authority", authority.publicKeys(), List.of(authority.certificate),
+                TestAuthority.T0, forged));
+        Verdict v = verifier.verify(authority.seal("x", TestAuthority.T0.plus(Duration.ofDays(1))), Optional.empty());
+        assertEquals(Reason.SIGNATURE_INVALID, v.reason(), v.detail());
+        assertTrue(v.detail().contains("status list"), v.detail());
+    }
 }
