@@ -22,7 +22,7 @@ public class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
     @Inject
     SuiteRegistry suites;
     @Inject
-    dev.sealer.app.seal.SealingService sealing;
+    dev.sealer.app.seal.CompromisePlaybook playbook;
 
     @Override
     public void rotateSuite(dev.sealer.grpc.v1.RotateSuiteRequest request, StreamObserver<dev.sealer.grpc.v1.RotateSuiteResponse> observer) {
@@ -65,7 +65,7 @@ public class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
                     throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.INVALID_ARGUMENT, "page_token is not a token this service issued");
                 }
             }
-            var page = sealing.affected(request.getSuiteId(), after, size + 1);
+            var page = playbook.affected(request.getSuiteId(), after, size + 1);
             var b = dev.sealer.grpc.v1.ListAffectedSealsResponse.newBuilder();
             page.stream().limit(size).forEach(v -> b.addSeals(ProtoMapper.record(v)));
             if (page.size() > size) {
@@ -82,7 +82,7 @@ public class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
             if (limit < 1 || limit > 1000) {
                 throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.INVALID_ARGUMENT, "limit must be 1..1000");
             }
-            var done = sealing.resealAffected(request.getSuiteId(), limit, CallerIdentity.current());
+            var done = playbook.resealAffected(request.getSuiteId(), limit, CallerIdentity.current());
             var b = dev.sealer.grpc.v1.ResealAffectedResponse.newBuilder().setMore(done.size() == limit);
             done.forEach(e -> b.addReseals(dev.sealer.grpc.v1.Reseal.newBuilder().setOldSealId(e.getKey().toString()).setNewSealId(e.getValue().toString())));
             return b.build();

@@ -2,7 +2,7 @@ package dev.sealer.grpc;
 
 import com.google.protobuf.ByteString;
 import dev.sealer.app.log.TransparencyLog;
-import dev.sealer.app.seal.SealingService;
+import dev.sealer.app.seal.SealQueries;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.seal.SealLimits;
@@ -33,7 +33,7 @@ public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
     @Inject
     TransparencyLog log;
     @Inject
-    SealingService sealing;
+    SealQueries queries;
     @Inject
     IntegritySweeper sweeper;
 
@@ -53,7 +53,7 @@ public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
     public void getInclusionProof(GetInclusionProofRequest request, StreamObserver<Anchor> observer) {
         SealGrpcService.unary(observer, () -> {
             long leaf = switch (request.getLeafCase()) {
-                case SEAL_ID -> sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT)).stored().leafIndex();
+                case SEAL_ID -> queries.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT)).stored().leafIndex();
                 case LEAF_INDEX -> request.getLeafIndex();
                 case LEAF_NOT_SET -> throw new SealerException(Reason.INVALID_ARGUMENT, "set seal_id or leaf_index");
             };

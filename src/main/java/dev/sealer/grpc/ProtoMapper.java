@@ -2,7 +2,7 @@ package dev.sealer.grpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import dev.sealer.app.seal.SealingService.SealView;
+import dev.sealer.app.seal.SealView;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.seal.Digest;

@@ -1,8 +1,10 @@
 package dev.sealer.grpc;
 
-import dev.sealer.app.seal.SealingService;
-import dev.sealer.app.seal.SealingService.SealCommand;
-import dev.sealer.app.seal.SealingService.SealView;
+import dev.sealer.app.seal.SealCommand;
+import dev.sealer.app.seal.SealQueries;
+import dev.sealer.app.seal.SealView;
+import dev.sealer.app.seal.SealWriter;
+import dev.sealer.app.verify.VerificationService;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.seal.Digest;
@@ -38,7 +40,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Thin handlers: parse, call the sealing service, map the answer or the error. Unary calls run
  * on worker threads; the two streams run on the event loop and only queue work (SealStream
- * through {@link SealingService#sealFromIoThread}, VerifyStream onto its verification pool), so
+ * through {@link SealWriter#sealFromIoThread}, VerifyStream onto its verification pool), so
  * a stream costs no thread hand-off per item on the way in.
  */
 @GrpcService
@@ -47,7 +49,11 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     static final int STREAM_WINDOW = 256;
 
     @Inject
-    SealingService sealing;
+    SealWriter writer;
+    @Inject
+    SealQueries queries;
+    @Inject
+    VerificationService verification;
 
     /**
      * Threads verifying VerifyStream requests, shared by all streams (0: twice the cores). The work is CPU-bound dual
@@ -81,7 +87,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     @Blocking
     public void seal(SealRequest request, StreamObserver<SealResponse> observer) {
         try {
-            SealView view = sealing.seal(command(request)).join();
+            SealView view = writer.seal(command(request)).join();
             observer.onNext(response(view, request.getCompact(), -1));
             observer.onCompleted();
         } catch (RuntimeException e) {
@@ -106,7 +112,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                 }
                 CompletableFuture<SealView> item;
                 try {
-                    item = sealing.sealFromIoThread(command(request, caller));
+                    item = writer.sealFromIoThread(command(request, caller));
                 } catch (RuntimeException e) {
                     item = CompletableFuture.failedFuture(e);
                 }
@@ -174,77 +180,39 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
      */
     VerifyResponse verifyOne(VerifyRequest request) {
         Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
-        Receipt receipt;
-        DualSignature signature;
-        Optional<ReceiptStore.StoredSeal> stored = Optional.empty();
-        SealBundle bundle;
-        switch (request.getTargetCase()) {
-            case SEAL_ID -> {
-                SealView view;
-                try {
-                    view = sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT));
-                } catch (SealerException e) {
-                    if (e.reason() != Reason.ANCHOR_MISMATCH) {
-                        throw e;
-                    }
-                    // a stored row this authority did not write: an answer, never VALID
-                    return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID).setReason(e.reason().name())
-                            .setDetail(e.getMessage()).setSealId(request.getSealId()).build();
-                }
-                receipt = view.receipt();
-                signature = view.signature();
-                stored = Optional.of(view.stored());
-            }
+        VerificationService.Outcome outcome = switch (request.getTargetCase()) {
+            case SEAL_ID -> verification.bySealId(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT), artifact);
             case SEAL -> {
                 SealRecord seal = request.getSeal();
+                Receipt receipt;
                 try {
                     receipt = Receipt.parse(seal.getReceiptJson().toByteArray());
                 } catch (SealerException e) {
-                    return unreadable(e, seal.getSealId());
+                    yield new VerificationService.Outcome(seal.getSealId(), "", Verdict.invalid(e.reason(), e.getMessage()));
                 }
-                signature = new DualSignature(seal.getEd25519Signature().isEmpty() ? null : seal.getEd25519Signature().toByteArray(),
-                        seal.getMlDsaSignature().isEmpty() ? null : seal.getMlDsaSignature().toByteArray());
+                yield verification.seal(receipt, new DualSignature(seal.getEd25519Signature().isEmpty() ? null : seal.getEd25519Signature().toByteArray(),
+                        seal.getMlDsaSignature().isEmpty() ? null : seal.getMlDsaSignature().toByteArray()), artifact);
             }
             case SEAL_BUNDLE_JSON -> {
+                SealBundle bundle;
                 try {
                     bundle = SealBundle.parse(request.getSealBundleJson());
                 } catch (SealerException e) {
-                    return unreadable(e, "");
+                    yield new VerificationService.Outcome("", "", Verdict.invalid(e.reason(), e.getMessage()));
                 }
-                // exactly what the offline verifier checks: the bundle alone, no anchor looked up
-                return answer(bundle.receipt(), sealing.verify(bundle.receipt(), bundle.signature(), bundle.anchor(), artifact));
+                yield verification.bundle(bundle, artifact);
             }
             default -> throw new SealerException(Reason.INVALID_ARGUMENT, "set one of seal, seal_id or seal_bundle_json");
-        }
-        // The log anchor proves when the seal existed: needed for unsigned (ANCHORED) seals and
-        // for seals of a revoked suite. The service uses the first checkpoint covering the seal.
-        boolean unsigned = signature.ed25519() == null && signature.mlDsa() == null;
-        dev.sealer.core.log.Anchor anchor = null;
-        if (unsigned || sealing.isRevoked(receipt.suiteId())) {
-            // by seal id the row is already read; a seal passed in full is looked up once
-            try {
-                anchor = (stored.isPresent() ? stored : sealing.find(receipt.sealId())).flatMap(sealing::earliestAnchorOf).orElse(null);
-            } catch (SealerException e) {
-                if (e.reason() != Reason.ANCHOR_MISMATCH) {
-                    throw e;
-                }
-                return invalid(receipt, Reason.ANCHOR_MISMATCH, e.getMessage());
-            }
-            if (unsigned && anchor == null) {
-                return invalid(receipt, Reason.MERKLE_PROOF_INVALID, "seal is not in a checkpoint yet; retry in a moment");
-            }
-        }
-        return answer(receipt, sealing.verify(receipt, signature, anchor, artifact));
+        };
+        return answer(outcome);
     }
 
-    private static VerifyResponse answer(Receipt receipt, Verdict verdict) {
+    private static VerifyResponse answer(VerificationService.Outcome o) {
         VerifyResponse.Builder b = VerifyResponse.newBuilder()
-                .setVerdict(verdict.valid() ? dev.sealer.grpc.v1.Verdict.VALID : dev.sealer.grpc.v1.Verdict.INVALID)
-                .setDetail(verdict.detail())
-                .setSealId(receipt.sealId().toString())
-                .setSuiteId(receipt.suiteId());
-        if (!verdict.valid()) {
-            b.setReason(verdict.reason().name());
+                .setVerdict(o.verdict().valid() ? dev.sealer.grpc.v1.Verdict.VALID : dev.sealer.grpc.v1.Verdict.INVALID)
+                .setDetail(o.verdict().detail()).setSealId(o.sealId()).setSuiteId(o.suiteId());
+        if (!o.verdict().valid()) {
+            b.setReason(o.verdict().reason().name());
         }
         return b.build();
     }
@@ -252,7 +220,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     @Override
     @Blocking
     public void getSeal(GetSealRequest request, StreamObserver<SealRecord> observer) {
-        unary(observer, () -> ProtoMapper.record(sealing.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT))));
+        unary(observer, () -> ProtoMapper.record(queries.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT))));
     }
 
     @Override
@@ -280,26 +248,13 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                 }
                 case FILTER_NOT_SET -> throw new SealerException(Reason.INVALID_ARGUMENT, "set one filter: request_id, committed, subject or signer");
             };
-            SealingService.Page page = sealing.list(filter, request.getPageToken(), size);
+            SealView.Page page = queries.list(filter, request.getPageToken(), size);
             ListSealsResponse.Builder b = ListSealsResponse.newBuilder().setNextPageToken(page.nextPageToken());
             page.seals().forEach(v -> b.addSeals(ProtoMapper.record(v)));
             return b.build();
         });
     }
 
-    /**
-     * The verdict on a seal that cannot even be read (its receipt or bundle is malformed): INVALID with the
-     * reason core gave the defect (MALFORMED_BUNDLE), the same answer {@code sealer verify} prints.
-     */
-    private static VerifyResponse unreadable(SealerException e, String sealId) {
-        return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID).setReason(e.reason().name())
-                .setDetail(e.getMessage()).setSealId(sealId).build();
-    }
-
-    private static VerifyResponse invalid(Receipt receipt, Reason reason, String detail) {
-        return VerifyResponse.newBuilder().setVerdict(dev.sealer.grpc.v1.Verdict.INVALID).setReason(reason.name()).setDetail(detail)
-                .setSealId(receipt.sealId().toString()).setSuiteId(receipt.suiteId()).build();
-    }
 
     private static SealCommand command(SealRequest r) {
         return command(r, CallerIdentity.current());
@@ -309,9 +264,9 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
         if (!r.hasDigest()) {
             throw new SealerException(Reason.INVALID_DIGEST, "digest is required");
         }
-        SealingService.Mode mode = switch (r.getMode()) {
-            case SEAL_MODE_UNSPECIFIED, SIGNED -> SealingService.Mode.SIGNED;
-            case ANCHORED -> SealingService.Mode.ANCHORED;
+        SealCommand.Mode mode = switch (r.getMode()) {
+            case SEAL_MODE_UNSPECIFIED, SIGNED -> SealCommand.Mode.SIGNED;
+            case ANCHORED -> SealCommand.Mode.ANCHORED;
             case UNRECOGNIZED -> throw new SealerException(Reason.INVALID_ARGUMENT, "mode must be SIGNED or ANCHORED");
         };
         return new SealCommand(r.getRequestId(), ProtoMapper.digest(r.getDigest()), r.getSubject(), ProtoMapper.stage(r.getStage()),

@@ -3,7 +3,6 @@ package dev.sealer.core.suite;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.json.CanonicalJson;
-import dev.sealer.core.seal.Receipt;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

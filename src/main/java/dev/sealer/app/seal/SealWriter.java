@@ -1,0 +1,119 @@
+package dev.sealer.app.seal;
+
+import dev.sealer.app.HsmConnection;
+import dev.sealer.app.integrity.RowGuard;
+import dev.sealer.app.log.TransparencyLog;
+import dev.sealer.app.suite.SuiteRegistry;
+import dev.sealer.core.crypto.SignedMessage;
+import dev.sealer.core.seal.Receipt;
+import dev.sealer.core.seal.SealIds;
+import dev.sealer.core.seal.SealLimits;
+import dev.sealer.core.suite.DualSignature;
+import io.agroal.api.AgroalDataSource;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Where a seal is made: check the request, build the receipt, sign it with the active suite
+ * under a key lease (both algorithms over the domain-separated canonical receipt), and hand it
+ * to the group-commit queue ({@link CommitQueue}); the caller's answer comes after the commit.
+ *
+ * <p>Threads: {@link #seal} runs on the caller's thread (a gRPC worker) up to the queue; the
+ * commit runs on the one {@code seal-commit} thread; answers are built on {@code seal-answer-*}.
+ * {@link #sealFromIoThread} moves signing off the event loop onto {@code seal-sign-*}.
+ */
+@Singleton
+public class SealWriter {
+    @Inject
+    SuiteRegistry suites;
+    @Inject
+    HsmConnection hsm;
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    TransparencyLog log;
+    @Inject
+    RowGuard guard;
+    @ConfigProperty(name = "sealer.commit.max-batch", defaultValue = "256")
+    int maxBatch;
+
+    private CommitQueue queue;
+    private final ExecutorService answers = Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), Thread.ofPlatform().name("seal-answer-", 0).daemon().factory());
+    /** Signs SIGNED seals for callers on I/O threads ({@link #sealFromIoThread}): one thread per core, the signing is CPU-bound. */
+    private final ExecutorService signers = Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), Thread.ofPlatform().name("seal-sign-", 0).daemon().factory());
+
+    @PostConstruct
+    void start() {
+        queue = new CommitQueue(dataSource, maxBatch, log, guard);
+    }
+
+    @PreDestroy
+    void stop() {
+        queue.close();
+        answers.shutdown();
+        signers.shutdown();
+    }
+
+    public CompletableFuture<SealView> seal(SealCommand cmd) {
+        SealLimits.requestId(cmd.requestId());
+        SealLimits.subject(cmd.subject());
+        SealLimits.labels(cmd.labels());
+        List<UUID> parents = SealLimits.parents(cmd.parents());
+        hsm.requireAvailable();
+        Receipt receipt;
+        byte[] canonical;
+        DualSignature sig = null;
+        // committed_at is taken inside the signing window of the suite whose keys are leased; the
+        // lease keeps them from being wiped until the signature is made (suites change on the
+        // scheduler and key-admin calls, never here)
+        try (SuiteRegistry.SigningLease lease = suites.signing()) {
+            Instant now = lease.at();
+            receipt = new Receipt(SealIds.next(now), cmd.requestId(), cmd.digest(), cmd.subject(), cmd.stage(), new TreeMap<>(cmd.labels()),
+                    parents, lease.certificate().suiteId(), now, cmd.signer());
+            canonical = receipt.canonicalBytes();
+            if (cmd.mode() == SealCommand.Mode.SIGNED) {
+                sig = lease.keys().sign(SignedMessage.receipt(canonical));
+            }
+        }
+        if (cmd.mode() == SealCommand.Mode.SIGNED) {
+            // answers are built off the single commit thread
+            return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApplyAsync(SealWriter::view, answers);
+        }
+        // ANCHORED: one dual signature per checkpoint instead of one per seal
+        return queue.submit(receipt, canonical, null, null).thenCompose(o -> {
+            SealView v = view(o);
+            // answers are built off the checkpointer thread, which must only sign and prove
+            return log.awaitAnchor(o.seal().leafIndex()).thenApplyAsync(v::withAnchor, answers);
+        });
+    }
+
+    /**
+     * As {@link #seal}, for a caller on an I/O (event loop) thread that must not block: an ANCHORED
+     * seal is validated, built and queued right here (a few microseconds), a SIGNED one is signed
+     * on the signing pool first, and so is an ANCHORED one while no suite signs (it may wait).
+     */
+    public CompletableFuture<SealView> sealFromIoThread(SealCommand cmd) {
+        if (cmd.mode() == SealCommand.Mode.ANCHORED && suites.signsNow()) {
+            return seal(cmd);
+        }
+        // SIGNED, or no suite signs right now (a seal then waits for the scheduler's rotation): not on the event loop
+        return CompletableFuture.supplyAsync(() -> seal(cmd), signers).thenCompose(f -> f);
+    }
+
+    /** The answer for a commit: the new seal, or the earlier one when the request replayed it. */
+    private static SealView view(CommitQueue.Outcome o) {
+        return new SealView(o.seal(), o.replayed(), null);
+    }
+}
