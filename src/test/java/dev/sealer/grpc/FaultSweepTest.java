@@ -82,17 +82,8 @@ import org.junit.jupiter.api.Test;
 class FaultSweepTest {
     public static class Profile extends OwnDatabaseProfile {
         @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(Resource.class));
-        }
-    }
-
-    public static class Resource extends SealerTestResource {
-        @Override
-        public Map<String, String> start() {
-            Map<String, String> config = new HashMap<>(super.start());
-            config.put("quarkus.datasource.jdbc.url", TestDatabase.get().newDatabase("sealer_fault_sweep"));
-            return config;
+        protected String database() {
+            return "sealer_fault_sweep";
         }
     }
 

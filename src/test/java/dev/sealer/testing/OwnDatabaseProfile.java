@@ -1,14 +1,23 @@
 package dev.sealer.testing;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A @QuarkusTest profile with a database of its own, for tests that rewrite the suite history. */
+/**
+ * A @QuarkusTest profile with a database of its own, for tests that rewrite the suite history
+ * or aim at rows they wrote. Subclasses name their database ({@link #database()}).
+ */
 public class OwnDatabaseProfile implements QuarkusTestProfile {
+    /** The database of this profile, created empty when the profile starts. */
+    protected String database() {
+        return "sealer_lifecycle";
+    }
+
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(Resource.class));
+        return List.of(new TestResourceEntry(Resource.class, Map.of("database", database())));
     }
 
     @Override
@@ -22,10 +31,17 @@ public class OwnDatabaseProfile implements QuarkusTestProfile {
     }
 
     public static class Resource extends SealerTestResource {
+        private String database = "sealer_lifecycle";
+
+        @Override
+        public void init(Map<String, String> initArgs) {
+            database = initArgs.getOrDefault("database", database);
+        }
+
         @Override
         public Map<String, String> start() {
-            Map<String, String> config = new java.util.HashMap<>(super.start());
-            config.put("quarkus.datasource.jdbc.url", TestDatabase.get().newDatabase("sealer_lifecycle"));
+            Map<String, String> config = new HashMap<>(super.start());
+            config.put("quarkus.datasource.jdbc.url", TestDatabase.get().newDatabase(database));
             return config;
         }
     }

@@ -82,8 +82,17 @@ public final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Polls {@code /q/health/ready} until it answers 200; fails with the service output otherwise. */
+    /** Polls {@code /q/health/ready} until it answers 200; fails with the service output otherwise. Returns the answer. */
     public String awaitReady(Duration timeout) throws InterruptedException {
+        return awaitHealth("/q/health/ready", "ready", timeout);
+    }
+
+    /** Polls {@code /q/health/live} until it answers 200 (the service runs, whether or not it is ready). */
+    public void awaitLive(Duration timeout) throws InterruptedException {
+        awaitHealth("/q/health/live", "live", timeout);
+    }
+
+    private String awaitHealth(String path, String what, Duration timeout) throws InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -91,7 +100,7 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new AssertionError("service exited with " + process.exitValue() + "; output:\n" + output());
             }
             try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/q/health/ready")).build(),
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return r.body();
@@ -101,28 +110,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new AssertionError("service not ready after " + timeout + "; output:\n" + output());
-    }
-
-    /** Polls {@code /q/health/live} until it answers 200 (the service runs, whether or not it is ready). */
-    public void awaitLive(Duration timeout) throws InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("service exited with " + process.exitValue() + "; output:\n" + output());
-            }
-            try {
-                if (client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/q/health/live")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("service not live after " + timeout + "; output:\n" + output());
+        throw new AssertionError("service not " + what + " after " + timeout + "; output:\n" + output());
     }
 
     /** GET {@code path} on the HTTP port: status code and body. */
