@@ -147,16 +147,6 @@ public final class LogStore {
         }
     }
 
-    /** The next leaf index (the committed tree size) and the size of the latest checkpoint (0 for none), in one round trip. */
-    public static long[] logSizes(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select (select coalesce(max(leaf_index) + 1, 0) from receipts), "
-                + "(select coalesce(max(tree_size), 0) from checkpoints)");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2)};
-        }
-    }
-
     public static Optional<StoredCheckpoint> latestCheckpoint(Connection c) throws SQLException {
         return one(c, "select " + CHECKPOINT_COLUMNS + " from checkpoints order by tree_size desc limit 1", null);
     }

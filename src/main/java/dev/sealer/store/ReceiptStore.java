@@ -251,7 +251,7 @@ public final class ReceiptStore {
     }
 
     /** Stored seals matching an SQL condition over {@code r} (receipts), {@code s} (suites) and {@code g} (signatures). */
-    public static List<StoredSeal> where(Connection c, String condition, Object... args) throws SQLException {
+    private static List<StoredSeal> where(Connection c, String condition, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SELECT + "where " + condition)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
