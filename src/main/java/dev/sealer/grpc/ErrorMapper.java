@@ -34,7 +34,7 @@ public final class ErrorMapper {
             case REQUEST_ID_CONFLICT -> Status.Code.ALREADY_EXISTS;
             case HSM_UNAVAILABLE, STORE_UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
-            case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
+            case OVERLOADED -> Status.Code.RESOURCE_EXHAUSTED;
             case SIGNATURE_INVALID, SUITE_REVOKED, OUTSIDE_VALIDITY, ANCHOR_MISMATCH, MERKLE_PROOF_INVALID, WORM_VIOLATION ->
                     Status.Code.FAILED_PRECONDITION;
         };
@@ -84,13 +84,20 @@ public final class ErrorMapper {
         return null;
     }
 
+    /** The retry delay a shed call is given (RetryInfo). */
+    static final int SHED_RETRY_DELAY_MILLIS = 100;
+
     public static StatusRuntimeException status(Status.Code code, String reason, String message) {
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(code.value())
                 .setMessage(message == null ? reason : message)
-                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()))
-                .build();
-        return StatusProto.toStatusRuntimeException(status);
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()));
+        if (code == Status.Code.RESOURCE_EXHAUSTED) {
+            // shed load: tell the caller when to come back
+            status.addDetails(Any.pack(com.google.rpc.RetryInfo.newBuilder()
+                    .setRetryDelay(com.google.protobuf.Duration.newBuilder().setNanos(SHED_RETRY_DELAY_MILLIS * 1_000_000)).build()));
+        }
+        return StatusProto.toStatusRuntimeException(status.build());
     }
 
     private static Throwable unwrap(Throwable t) {

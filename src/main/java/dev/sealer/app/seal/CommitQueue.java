@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -49,15 +48,23 @@ public final class CommitQueue implements AutoCloseable {
 
     private final HeldConnection connection; // writer thread only
     private final int maxBatch;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Pending> queue;
     private final Thread writer;
     private final BatchListener listener;
     private volatile boolean running = true;
 
     private final RowGuard guard;
 
-    public CommitQueue(DataSource dataSource, int maxBatch, BatchListener listener, RowGuard guard) {
+    private final Runnable onShed;
+
+    /**
+     * @param capacity seals that may wait for the writer; beyond it {@link #submit} sheds at once (OVERLOADED)
+     * @param onShed counts a shed seal (a metric)
+     */
+    public CommitQueue(DataSource dataSource, int maxBatch, int capacity, BatchListener listener, RowGuard guard, Runnable onShed) {
         this.guard = guard;
+        this.queue = new java.util.concurrent.ArrayBlockingQueue<>(capacity);
+        this.onShed = onShed;
         this.connection = new HeldConnection(dataSource);
         this.maxBatch = maxBatch;
         this.listener = listener;
@@ -71,7 +78,11 @@ public final class CommitQueue implements AutoCloseable {
             return f;
         }
         // hashed on the caller's thread: the single writer only assigns leaves and writes
-        queue.add(new Pending(receipt, canonical, Rfc6962.leafHash(canonical), sigEd25519, sigMlDsa, f));
+        if (!queue.offer(new Pending(receipt, canonical, Rfc6962.leafHash(canonical), sigEd25519, sigMlDsa, f))) {
+            onShed.run();
+            f.completeExceptionally(new SealerException(Reason.OVERLOADED, "the commit queue is full (" + (queue.size() + queue.remainingCapacity())
+                    + " seals waiting): nothing was stored; retry later with the same request id"));
+        }
         return f;
     }
 

@@ -46,6 +46,11 @@ public class SealWriter {
     RowGuard guard;
     @ConfigProperty(name = "sealer.commit.max-batch", defaultValue = "256")
     int maxBatch;
+    /** Seals waiting for the commit writer at most; beyond it a seal is shed at once with OVERLOADED, never queued without bound. */
+    @ConfigProperty(name = "sealer.commit.queue-capacity", defaultValue = "4096")
+    int queueCapacity;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
 
     private CommitQueue queue;
     private final ExecutorService answers = Executors.newFixedThreadPool(
@@ -56,7 +61,8 @@ public class SealWriter {
 
     @PostConstruct
     void start() {
-        queue = new CommitQueue(dataSource, maxBatch, log, guard);
+        io.micrometer.core.instrument.Counter shed = metrics.counter("sealer.commit.shed");
+        queue = new CommitQueue(dataSource, maxBatch, queueCapacity, log, guard, shed::increment);
     }
 
     @PreDestroy

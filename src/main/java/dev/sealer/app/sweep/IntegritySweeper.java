@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * (1 h), and every {@code sealer.sweep.incremental-interval} (1 min) an incremental pass over
  * what was appended after the last checkpoint a clean pass verified. Every
  * finding is reported through {@link RowGuard} (ERROR log line, metric, readiness). One sweep
- * runs at a time; a second request while one runs is answered RESOURCE_EXHAUSTED.
+ * runs at a time; a second request while one runs is answered RESOURCE_EXHAUSTED / OVERLOADED.
  */
 @ApplicationScoped
 public class IntegritySweeper {
@@ -52,7 +52,7 @@ public class IntegritySweeper {
 
     private IntegrityCheck.Report run(boolean incremental) {
         if (!running.tryAcquire()) {
-            throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.RESOURCE_EXHAUSTED, "an integrity sweep is already running");
+            throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.OVERLOADED, "an integrity sweep is already running");
         }
         try (Connection c = dataSource.getConnection()) {
             IntegrityCheck.CheckpointRow from = incremental ? verified : null;

@@ -31,7 +31,7 @@ public enum Reason {
     HSM_UNAVAILABLE,
     STORE_UNAVAILABLE,
     // load shedding (RESOURCE_EXHAUSTED)
-    RESOURCE_EXHAUSTED,
+    OVERLOADED,
     // access
     PERMISSION_DENIED
 }
