@@ -7,15 +7,10 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -45,7 +40,7 @@ public class SchemaMigration {
     @PostConstruct
     void migrate() {
         if (ownerUser.isPresent() && !ownerUser.get().isBlank()) {
-            int applied = Migrations.migrate(new OwnerDataSource(url, ownerUser.get(), ownerPassword.orElse("")), appUser.orElse(""));
+            int applied = Migrations.migrate(owner(url, ownerUser.get(), ownerPassword.orElse("")), appUser.orElse(""));
             LOG.infof("database schema up to date (%d migration(s) applied now as owner role %s)", applied, ownerUser.get());
         } else {
             int pending = Migrations.pending(dataSource);
@@ -75,49 +70,12 @@ public class SchemaMigration {
         }
     }
 
-    /** Plain DriverManager connections as the owner, for the migrations only (no pool: they run once). */
-    private record OwnerDataSource(String url, String user, String password) implements DataSource {
-        @Override
-        public Connection getConnection() throws SQLException {
-            return DriverManager.getConnection(url, user, password);
-        }
-
-        @Override
-        public Connection getConnection(String u, String p) throws SQLException {
-            return DriverManager.getConnection(url, u, p);
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
-        }
+    /** Plain connections as the owner, for the migrations only (no pool: they run once). */
+    private static javax.sql.DataSource owner(String url, String user, String password) {
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser(user);
+        ds.setPassword(password);
+        return ds;
     }
 }

@@ -50,14 +50,6 @@ public final class SuiteEventStore {
         return events;
     }
 
-    /** The length of the suite history. */
-    public static long count(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select count(*) from suite_events")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
     /**
      * Appends one event at the end of the history, chained to the last one. The caller holds the
      * suite lock ({@link #lock}). {@code effectiveAt} is stored to the microsecond.

@@ -153,6 +153,8 @@ class TamperBatteryTest {
                 c("receipts.labels changed", "receipts", "leaf 5 ", mismatch, "update receipts set labels = '{\"team\":\"mallory\"}' where leaf_index = 5"),
                 c("receipts.parents changed", "receipts", "leaf 5 ", mismatch,
                         "update receipts set parents = (select uuid_send(seal_id) from receipts where leaf_index = 4) where leaf_index = 5"),
+                c("receipts.stage set to a code Sealer never writes", "receipts", "leaf 5 ", "row is not a receipt", "update receipts set stage = 99 where leaf_index = 5"),
+                c("receipts.labels set to bytes that do not decode", "receipts", "leaf 5 ", "row is not a receipt", "update receipts set labels = '{not json' where leaf_index = 5"),
                 c("receipts row deleted", "receipts", "leaf 6 ", "rows are missing before it", "delete from receipts where leaf_index = 5"),
                 c("receipts row forged, correctly hashed, authenticator copied", "receipts", "leaf {next} ", mismatch,
                         "insert into receipts (seal_id, leaf_index, committed_at, row_mac, suite_no, digest_alg, stage, request_id, subject, signer, digest, labels,"

@@ -81,6 +81,15 @@ public class RowGuard {
         return s;
     }
 
+    /** {@code cp} when this authority wrote it; otherwise reports the finding and throws ANCHOR_MISMATCH. */
+    public dev.sealer.store.LogStore.StoredCheckpoint requireAuthentic(dev.sealer.store.LogStore.StoredCheckpoint cp) {
+        if (!cp.authentic(authenticator)) {
+            report(Finding.of("checkpoints", "tree_size " + cp.treeSize(), "does not match its authenticator: changed or not written by this authority"));
+            throw new SealerException(Reason.ANCHOR_MISMATCH, "stored checkpoint " + cp.treeSize() + " is not one this authority wrote");
+        }
+        return cp;
+    }
+
     /**
      * Checks the chained authenticators of the suite history before it is folded: an event this
      * authority did not write (or one changed, reordered or removed from the middle) is

@@ -38,12 +38,7 @@ final class LogProofs {
 
     /** {@code cp} when this authority wrote it; else a finding and ANCHOR_MISMATCH. */
     StoredCheckpoint authentic(StoredCheckpoint cp) {
-        if (!cp.authentic(guard.authenticator())) {
-            Finding f = Finding.of("checkpoints", "tree_size " + cp.treeSize(), "does not match its authenticator: changed or not written by this authority");
-            guard.report(f);
-            throw new SealerException(Reason.ANCHOR_MISMATCH, "stored checkpoint " + cp.treeSize() + " is not one this authority wrote");
-        }
-        return cp;
+        return guard.requireAuthentic(cp);
     }
 
     Optional<StoredCheckpoint> latest(Connection c) throws SQLException {

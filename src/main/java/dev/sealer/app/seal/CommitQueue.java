@@ -179,18 +179,14 @@ public final class CommitQueue implements AutoCloseable {
                 }
                 if (!rows.isEmpty()) {
                     ReceiptStore.insert(c, rows);
-                    if (listener != null) {
-                        listener.inserted(c, rows);
-                    }
+                    listener.inserted(c, rows);
                 }
                 c.commit();
                 committedNext = rows.isEmpty() ? -1 : next;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 connection.discard();
-                if (listener != null) {
-                    listener.rolledBack();
-                }
+                listener.rolledBack();
                 throw e;
             }
         } catch (SQLException e) {
@@ -210,7 +206,7 @@ public final class CommitQueue implements AutoCloseable {
         }
         // after the callers' continuations ran (ANCHORED ones registered for the checkpoint), so a
         // checkpoint prompted by this commit finds them waiting
-        if (listener != null && committedNext >= 0) {
+        if (committedNext >= 0) {
             listener.committed(committedNext);
         }
     }

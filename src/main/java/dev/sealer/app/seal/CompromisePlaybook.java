@@ -92,12 +92,7 @@ public class CompromisePlaybook {
      * such checkpoint, its row authenticator checked (a moved issued_at would hide seals).
      */
     private long unanchoredFrom(Connection c, dev.sealer.core.suite.SuiteWindows.Affected rule) throws SQLException {
-        var cp = dev.sealer.store.LogStore.lastCheckpointBefore(c, rule.anchoredBefore());
-        if (cp.isPresent() && !cp.get().authentic(guard.authenticator())) {
-            guard.report(dev.sealer.core.integrity.Finding.of("checkpoints", "tree_size " + cp.get().treeSize(),
-                    "does not match its authenticator: changed or not written by this authority"));
-            throw new SealerException(Reason.ANCHOR_MISMATCH, "stored checkpoint " + cp.get().treeSize() + " is not one this authority wrote");
-        }
-        return cp.map(dev.sealer.store.LogStore.StoredCheckpoint::treeSize).orElse(0L);
+        return dev.sealer.store.LogStore.lastCheckpointBefore(c, rule.anchoredBefore()).map(guard::requireAuthentic)
+                .map(dev.sealer.store.LogStore.StoredCheckpoint::treeSize).orElse(0L);
     }
 }

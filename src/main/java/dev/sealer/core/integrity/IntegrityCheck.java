@@ -131,11 +131,6 @@ public final class IntegrityCheck {
         return resumeFrom;
     }
 
-    /** The tree rebuilt so far: after {@link #finish} on a clean report, the next incremental pass may start here. */
-    public long treeSize() {
-        return tree.size();
-    }
-
     /**
      * A checkpoint known from outside the database: one a client kept, or the last one this
      * service issued. The database must still hold leaves up to {@code size}, and the tree of its
