@@ -7,7 +7,7 @@ import dev.sealer.grpc.v1.AuditEvent;
 import dev.sealer.grpc.v1.AuditServiceGrpc;
 import dev.sealer.grpc.v1.ListAuditEventsRequest;
 import dev.sealer.grpc.v1.ListAuditEventsResponse;
-import dev.sealer.store.AuditStore;
+import dev.sealer.app.storage.AuditFilter;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -39,10 +39,10 @@ public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
                     throw new SealerException(Reason.INVALID_ARGUMENT, "occurred.from must be before occurred.to");
                 }
             }
-            AuditStore.Filter filter = new AuditStore.Filter(from, to, text(request.getActor(), "actor"), text(request.getAction(), "action"));
+            AuditFilter filter = new AuditFilter(from, to, text(request.getActor(), "actor"), text(request.getAction(), "action"));
             AuditTrail.Page page = audit.list(filter, request.getPageToken(), size);
             ListAuditEventsResponse.Builder b = ListAuditEventsResponse.newBuilder().setNextPageToken(page.nextPageToken());
-            for (AuditStore.AuditEvent e : page.events()) {
+            for (dev.sealer.app.storage.AuditEvent e : page.events()) {
                 AuditEvent.Builder eb = AuditEvent.newBuilder().setEventSeq(e.eventSeq()).setOccurredAt(ProtoMapper.timestamp(e.occurredAt()))
                         .setActor(e.actor()).setAction(e.action()).setOutcome(e.outcome());
                 if (e.target() != null) {

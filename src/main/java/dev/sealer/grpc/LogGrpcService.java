@@ -20,7 +20,7 @@ import dev.sealer.grpc.v1.RunIntegritySweepRequest;
 import dev.sealer.app.sweep.IntegritySweeper;
 import dev.sealer.core.integrity.Finding;
 import dev.sealer.core.integrity.IntegrityCheck;
-import dev.sealer.store.LogStore;
+import dev.sealer.app.storage.StoredCheckpoint;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -43,7 +43,7 @@ public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
             if (request.getTreeSize() < 0) {
                 throw new SealerException(Reason.INVALID_ARGUMENT, "tree_size must be >= 0");
             }
-            LogStore.StoredCheckpoint cp = log.checkpoint(request.getTreeSize());
+            StoredCheckpoint cp = log.checkpoint(request.getTreeSize());
             return Checkpoint.newBuilder().setTreeSize(cp.treeSize()).setRootHash(ByteString.copyFrom(cp.rootHash())).setNote(cp.note())
                     .setSuiteId(cp.suiteId()).setIssuedAt(Rfc3339.format(cp.issuedAt())).build();
         });

@@ -22,7 +22,7 @@ import dev.sealer.grpc.v1.SealResponse;
 import dev.sealer.grpc.v1.SealServiceGrpc;
 import dev.sealer.grpc.v1.VerifyRequest;
 import dev.sealer.grpc.v1.VerifyResponse;
-import dev.sealer.store.ReceiptStore;
+import dev.sealer.app.storage.SealFilter;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -231,10 +231,10 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
             if (size < 1 || size > 1000) {
                 throw new SealerException(Reason.INVALID_ARGUMENT, "page_size must be 1..1000");
             }
-            ReceiptStore.Filter filter = switch (request.getFilterCase()) {
-                case REQUEST_ID -> new ReceiptStore.Filter(SealLimits.requestId(request.getRequestId()), null, null, null, null);
-                case SUBJECT -> new ReceiptStore.Filter(null, null, null, SealLimits.subject(request.getSubject()), null);
-                case SIGNER -> new ReceiptStore.Filter(null, null, null, null, SealLimits.signer(request.getSigner()));
+            SealFilter filter = switch (request.getFilterCase()) {
+                case REQUEST_ID -> new SealFilter(SealLimits.requestId(request.getRequestId()), null, null, null, null);
+                case SUBJECT -> new SealFilter(null, null, null, SealLimits.subject(request.getSubject()), null);
+                case SIGNER -> new SealFilter(null, null, null, null, SealLimits.signer(request.getSigner()));
                 case COMMITTED -> {
                     if (!request.getCommitted().hasFrom() || !request.getCommitted().hasTo()) {
                         throw new SealerException(Reason.INVALID_ARGUMENT, "committed needs both from and to");
@@ -244,7 +244,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                     if (!from.isBefore(to)) {
                         throw new SealerException(Reason.INVALID_ARGUMENT, "committed.from must be before committed.to");
                     }
-                    yield new ReceiptStore.Filter(null, from, to, null, null);
+                    yield new SealFilter(null, from, to, null, null);
                 }
                 case FILTER_NOT_SET -> throw new SealerException(Reason.INVALID_ARGUMENT, "set one filter: request_id, committed, subject or signer");
             };

@@ -1,5 +1,7 @@
 package dev.sealer.store;
 
+import dev.sealer.app.storage.AuditEvent;
+import dev.sealer.app.storage.AuditFilter;
 import dev.sealer.core.integrity.RowAuthenticator;
 import dev.sealer.core.integrity.Rows;
 import java.sql.Connection;
@@ -16,18 +18,6 @@ public final class AuditStore {
     private static final String COLUMNS = "event_seq, occurred_at, actor, action, target, outcome, detail, row_mac, coalesce(position, -1)";
     /** Serialises audit appends across instances, so the trail is one chain. */
     public static final long AUDIT_LOCK = 0x5ea1e7_0004L;
-
-    /** One audit row; {@code eventSeq} is 0, {@code position} -1 and {@code rowMac} null until stored. */
-    public record AuditEvent(long eventSeq, Instant occurredAt, String actor, String action, String target, String outcome, String detail,
-            byte[] rowMac, long position) {
-        public AuditEvent(long eventSeq, Instant occurredAt, String actor, String action, String target, String outcome, String detail) {
-            this(eventSeq, occurredAt, actor, action, target, outcome, detail, null, -1);
-        }
-    }
-
-    /** Auditor filter: every field is optional (null), set ones are combined with AND. */
-    public record Filter(Instant from, Instant to, String actor, String action) {
-    }
 
     private AuditStore() {
     }
@@ -82,7 +72,7 @@ public final class AuditStore {
     }
 
     /** Events matching {@code f}, ordered by (occurred_at, event_seq), strictly after the cursor when given. */
-    public static List<AuditEvent> list(Connection c, Filter f, Instant afterTime, long afterSeq, int limit) throws SQLException {
+    public static List<AuditEvent> list(Connection c, AuditFilter f, Instant afterTime, long afterSeq, int limit) throws SQLException {
         StringBuilder where = new StringBuilder("true");
         List<Object> args = new ArrayList<>();
         if (f.from() != null) {

@@ -1,18 +1,15 @@
 package dev.sealer.store;
 
+import dev.sealer.app.storage.StoredSeal;
 import dev.sealer.core.integrity.IntegrityCheck;
-import dev.sealer.core.integrity.RowAuthenticator;
 import dev.sealer.core.integrity.SuiteHistoryCheck;
-import dev.sealer.core.suite.SuiteCertificate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * Reads every stored row, in one snapshot, into the pure {@link IntegrityCheck} (where the
@@ -25,35 +22,10 @@ public final class IntegritySweep {
     }
 
     /**
-     * Sweeps the whole database. When {@code c} is already inside a transaction it is used as it
-     * is (and left open); otherwise the sweep runs in one repeatable-read snapshot of its own.
+     * Feeds every stored row to {@code check} (which may carry expectations, {@link IntegrityCheck#expect}) and returns its report.
+     * When {@code c} is already inside a transaction it is used as it is (and left open); otherwise the sweep runs in one
+     * repeatable-read snapshot of its own.
      */
-    public static IntegrityCheck.Report run(Connection c, RowAuthenticator auth, Function<String, Optional<SuiteCertificate>> suites, String origin)
-            throws SQLException {
-        return run(c, new IntegrityCheck(auth, suites, origin));
-    }
-
-    /**
-     * An incremental sweep's check: what was appended after checkpoint {@code fromSize}, which an
-     * earlier pass verified with root {@code verifiedRoot}, plus the whole suite history, audit
-     * trail and re-seal links (small). Memory is bounded by what was appended since. Run it with
-     * {@link #run(Connection, IntegrityCheck)}.
-     */
-    public static IntegrityCheck resumeAt(Connection c, RowAuthenticator auth, Function<String, Optional<SuiteCertificate>> suites, String origin,
-            long fromSize, byte[] verifiedRoot) throws SQLException {
-        dev.sealer.core.merkle.TreeAppender start;
-        try {
-            start = dev.sealer.core.merkle.TreeAppender.restore(fromSize, LogStore.nodes(c, dev.sealer.core.merkle.TreeAppender.compactRange(fromSize)));
-        } catch (SQLException e) {
-            if (!"SL404".equals(e.getSQLState()) && !"SL422".equals(e.getSQLState())) {
-                throw e;
-            }
-            start = new dev.sealer.core.merkle.TreeAppender(); // the root comparison reports it
-        }
-        return new IntegrityCheck(auth, suites, origin, start, fromSize, verifiedRoot);
-    }
-
-    /** Feeds every stored row to {@code check} (which may carry expectations, {@link IntegrityCheck#expect}) and returns its report. */
     public static IntegrityCheck.Report run(Connection c, IntegrityCheck check) throws SQLException {
         boolean own = c.getAutoCommit();
         if (own) {
@@ -81,7 +53,7 @@ public final class IntegritySweep {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         try {
-                            ReceiptStore.StoredSeal s = ReceiptStore.row(rs);
+                            StoredSeal s = ReceiptStore.row(rs);
                             check.receipt(new IntegrityCheck.ReceiptRow(s.leafIndex(), s.sealId(), s.receipt(), null, s.leafHash(), s.rowMac(),
                                     s.sigEd25519(), s.sigMlDsa(), s.sigMac()));
                         } catch (ReceiptStore.StoredReceiptException e) {

@@ -1,5 +1,7 @@
 package dev.sealer.store;
 
+import dev.sealer.app.storage.DamagedLog;
+import dev.sealer.app.storage.StoredCheckpoint;
 import dev.sealer.core.integrity.RowAuthenticator;
 import dev.sealer.core.integrity.Rows;
 import dev.sealer.core.merkle.NodeHash;
@@ -21,26 +23,6 @@ import java.util.function.LongFunction;
 
 /** The Merkle log tables: complete nodes at the stored levels ({@link StoredLevels}), and the signed checkpoints. */
 public final class LogStore {
-    /**
-     * A checkpoint row: the signed note and the fields stored beside it, the size of the checkpoint
-     * before it, the length of the suite history when it was issued, and its row authenticator.
-     */
-    public record StoredCheckpoint(long treeSize, byte[] rootHash, Instant issuedAt, String suiteId, String note, long previousSize,
-            long suiteEvents, long auditEvents, byte[] rowMac) {
-        /** A checkpoint about to be stored, authenticated by {@code auth}; {@code issuedAt} is kept to the microsecond. */
-        public static StoredCheckpoint of(long treeSize, byte[] rootHash, Instant issuedAt, String suiteId, String note, long previousSize,
-                long suiteEvents, long auditEvents, RowAuthenticator auth) {
-            Instant at = issuedAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-            return new StoredCheckpoint(treeSize, rootHash, at, suiteId, note, previousSize, suiteEvents, auditEvents,
-                    auth.tag(Rows.checkpoint(treeSize, rootHash, at, suiteId, note, previousSize, suiteEvents, auditEvents)));
-        }
-
-        /** Whether this row is one {@code auth} wrote. */
-        public boolean authentic(RowAuthenticator auth) {
-            return auth.verifies(Rows.checkpoint(treeSize, rootHash, issuedAt, suiteId, note, previousSize, suiteEvents, auditEvents), rowMac);
-        }
-    }
-
     private static final String CHECKPOINT_COLUMNS = "tree_size, root_hash, issued_at, suite_id, note, coalesce(previous_size, -1), coalesce(suite_events, -1), coalesce(audit_events, -1), row_mac";
 
     private LogStore() {
@@ -61,14 +43,10 @@ public final class LogStore {
         }
     }
 
-    /** The hashes of complete nodes {@code ids}, in the same order; throws when the log is damaged (a needed row is missing). */
-    public static List<byte[]> nodes(Connection c, List<NodeId> ids) throws SQLException {
-        return nodes(c, ids, leaf -> null);
-    }
-
     /**
-     * As {@link #nodes(Connection, List)}, taking leaf hashes from {@code knownLeaves} where it has
-     * them (null when not) and recomputing the rest from the receipts.
+     * The hashes of complete nodes {@code ids}, in the same order, taking leaf hashes from
+     * {@code knownLeaves} where it has them (null when not) and recomputing the rest from the
+     * receipts. Throws {@link DamagedLog} when a needed row is missing or is not a receipt.
      */
     public static List<byte[]> nodes(Connection c, List<NodeId> ids, LongFunction<byte[]> knownLeaves) throws SQLException {
         try {
@@ -80,9 +58,12 @@ public final class LogStore {
                 }
             });
         } catch (UncheckedSql e) {
+            if (e.getCause() instanceof ReceiptStore.StoredReceiptException bad) {
+                throw new DamagedLog(bad.getMessage(), bad);
+            }
             throw e.getCause();
         } catch (IllegalStateException missing) {
-            throw new SQLException(missing.getMessage(), "SL404");
+            throw new DamagedLog(missing.getMessage(), missing);
         }
     }
 

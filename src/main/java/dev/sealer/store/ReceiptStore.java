@@ -1,5 +1,8 @@
 package dev.sealer.store;
 
+import dev.sealer.app.storage.SealFilter;
+import dev.sealer.app.storage.StoredSeal;
+import dev.sealer.app.storage.TailRow;
 import dev.sealer.core.integrity.RowAuthenticator;
 import dev.sealer.core.integrity.Rows;
 import dev.sealer.core.json.CanonicalJson;
@@ -41,43 +44,6 @@ public final class ReceiptStore {
             + "r.request_id, r.subject, r.signer, r.digest, r.labels, r.parents, g.sig_ed25519, g.sig_ml_dsa, g.row_mac "
             + "from receipts r join suites s on s.suite_no = r.suite_no left join seal_signatures g on g.leaf_index = r.leaf_index ";
 
-    /**
-     * A stored seal: the receipt, its canonical bytes and their log leaf hash, its log position and
-     * its signatures (null for ANCHORED seals), with the row authenticators as stored: {@code rowMac}
-     * of the receipts row, {@code sigMac} of its seal_signatures row (null when there is none).
-     * Whether they verify is decided by {@link dev.sealer.core.integrity.RowChecks}, never here.
-     */
-    public record StoredSeal(Receipt receipt, byte[] canonical, byte[] leafHash, long leafIndex, byte[] rowMac, byte[] sigEd25519,
-            byte[] sigMlDsa, byte[] sigMac) {
-        /** A seal about to be stored at {@code leafIndex}, authenticated by {@code auth}. */
-        public static StoredSeal of(Receipt receipt, byte[] canonical, byte[] leafHash, long leafIndex, byte[] sigEd25519, byte[] sigMlDsa,
-                RowAuthenticator auth) {
-            boolean signed = sigEd25519 != null;
-            return new StoredSeal(receipt, canonical, leafHash, leafIndex, auth.tag(Rows.receipt(leafIndex, leafHash, signed)), sigEd25519, sigMlDsa,
-                    signed ? auth.tag(Rows.signatures(leafIndex, sigEd25519, sigMlDsa)) : null);
-        }
-
-        public UUID sealId() {
-            return receipt.sealId();
-        }
-
-        public String requestId() {
-            return receipt.requestId();
-        }
-
-        public Instant committedAt() {
-            return receipt.committedAt();
-        }
-
-        public String suiteId() {
-            return receipt.suiteId();
-        }
-    }
-
-    /** One auditor filter: exactly one of the fields is set. */
-    public record Filter(String requestId, Instant from, Instant to, String subject, String signer) {
-    }
-
     private ReceiptStore() {
     }
 
@@ -106,19 +72,19 @@ public final class ReceiptStore {
     /**
      * The receipts rows at or after {@code fromLeaf}, in leaf order (at most {@code limit}): what
      * others appended after this writer's own tree. The log writer checks each before it builds
-     * on it. A row that cannot be read as a receipt is returned as a {@link StoredReceiptException}.
+     * on it. A row that cannot be read as a receipt is returned as {@link TailRow.Undecodable}.
      */
-    public static List<Object> tail(Connection c, long fromLeaf, int limit) throws SQLException {
-        List<Object> out = new ArrayList<>();
+    public static List<TailRow> tail(Connection c, long fromLeaf, int limit) throws SQLException {
+        List<TailRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(SELECT + "where r.leaf_index >= ? order by r.leaf_index limit ?")) {
             ps.setLong(1, fromLeaf);
             ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     try {
-                        out.add(row(rs));
+                        out.add(new TailRow.Seal(row(rs)));
                     } catch (StoredReceiptException e) {
-                        out.add(e);
+                        out.add(new TailRow.Undecodable(e.leafIndex, e.sealId, e.getCause().getMessage()));
                     }
                 }
             }
@@ -266,7 +232,7 @@ public final class ReceiptStore {
      * 8-byte hashes (subject and signer with committed_at), the time range through the
      * time-ordered primary key ({@link SealIds}: seal_id order is (committed_at, seal_id) order).
      */
-    public static List<StoredSeal> list(Connection c, Filter f, Instant afterTime, UUID afterId, int limit) throws SQLException {
+    public static List<StoredSeal> list(Connection c, SealFilter f, Instant afterTime, UUID afterId, int limit) throws SQLException {
         List<Object> args = new ArrayList<>();
         String where;
         String order = "r.committed_at, r.seal_id";
@@ -375,7 +341,7 @@ public final class ReceiptStore {
     }
 
     /** A receipts row that no longer forms a valid receipt: only direct tampering in the database produces one. */
-    public static final class StoredReceiptException extends SQLException {
+    static final class StoredReceiptException extends SQLException {
         public final UUID sealId;
         public final long leafIndex;
 

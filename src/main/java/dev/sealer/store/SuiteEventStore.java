@@ -1,5 +1,6 @@
 package dev.sealer.store;
 
+import dev.sealer.app.storage.StoredSuiteEvent;
 import dev.sealer.core.integrity.RowAuthenticator;
 import dev.sealer.core.integrity.Rows;
 import java.sql.Connection;
@@ -23,10 +24,6 @@ public final class SuiteEventStore {
     /** Serialises suite changes across service instances sharing one database. */
     public static final long SUITE_LOCK = 0x5ea1e7_0001L;
 
-    /** One stored event; {@code position} is -1 and {@code rowMac} null for rows without them. */
-    public record StoredEvent(long seq, long position, String suiteId, String type, Instant effectiveAt, String actor, String payload, byte[] rowMac) {
-    }
-
     private SuiteEventStore() {
     }
 
@@ -37,13 +34,13 @@ public final class SuiteEventStore {
         }
     }
 
-    public static List<StoredEvent> all(Connection c) throws SQLException {
-        List<StoredEvent> events = new ArrayList<>();
+    public static List<StoredSuiteEvent> all(Connection c) throws SQLException {
+        List<StoredSuiteEvent> events = new ArrayList<>();
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("select event_seq, coalesce(position, -1), suite_id, event_type, effective_at, actor, payload, row_mac "
                         + "from suite_events order by event_seq")) {
             while (rs.next()) {
-                events.add(new StoredEvent(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
+                events.add(new StoredSuiteEvent(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getTimestamp(5).toInstant(),
                         rs.getString(6), rs.getString(7), rs.getBytes(8)));
             }
         }

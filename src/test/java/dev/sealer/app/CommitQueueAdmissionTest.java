@@ -14,9 +14,6 @@ import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealIds;
 import dev.sealer.core.seal.Stage;
 import dev.sealer.grpc.ErrorMapper;
-import java.io.PrintWriter;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -27,8 +24,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
+import dev.sealer.app.storage.Storage;
+import dev.sealer.app.storage.StoredSeal;
+import dev.sealer.app.storage.Tables;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +40,7 @@ class CommitQueueAdmissionTest {
     void fullCommitQueue_shedsAtOnceWithOverloaded_andCountsIt() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger shed = new AtomicInteger();
-        CommitQueue queue = new CommitQueue(new StuckDataSource(release), 1, 2, new NoListener(), null, shed::incrementAndGet);
+        CommitQueue queue = new CommitQueue(new StuckStorage(release), 1, 2, new NoListener(), null, shed::incrementAndGet);
         try {
             List<CompletableFuture<CommitQueue.Outcome>> accepted = new ArrayList<>();
             accepted.add(submit(queue, "in-the-writer")); // taken by the writer, which then hangs on the database
@@ -82,12 +80,12 @@ class CommitQueueAdmissionTest {
 
     private record NoListener() implements BatchListener {
         @Override
-        public long begin(Connection c) {
+        public long begin(Tables t) {
             return 0;
         }
 
         @Override
-        public void inserted(Connection c, List<dev.sealer.store.ReceiptStore.StoredSeal> rows) {
+        public void inserted(Tables t, List<StoredSeal> rows) {
         }
 
         @Override
@@ -99,54 +97,44 @@ class CommitQueueAdmissionTest {
         }
     }
 
-    /** A database that does not answer until released (then refuses): the writer hangs in getConnection. */
-    private record StuckDataSource(CountDownLatch release) implements DataSource {
-        @Override
-        public Connection getConnection() throws SQLException {
+    /** A database that does not answer until released (then refuses): the writer hangs in its transaction. */
+    private record StuckStorage(CountDownLatch release) implements Storage {
+        private <T> T hang(String what) {
             try {
                 release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            throw new SQLException("the test database does not answer", "08001");
+            throw new SealerException(Reason.STORE_UNAVAILABLE, what + ": the test database does not answer");
         }
 
         @Override
-        public Connection getConnection(String u, String p) throws SQLException {
-            return getConnection();
+        public <T> T read(String what, Work<T> work) {
+            return hang(what);
         }
 
         @Override
-        public PrintWriter getLogWriter() {
-            return null;
+        public <T> T transaction(String what, Work<T> work) {
+            return hang(what);
         }
 
         @Override
-        public void setLogWriter(PrintWriter out) {
+        public <T> T snapshot(String what, Work<T> work) {
+            return hang(what);
         }
 
         @Override
-        public void setLoginTimeout(int seconds) {
-        }
+        public Session session() {
+            return new Session() {
+                @Override
+                public <T> T transaction(String what, Work<T> work) {
+                    return hang(what);
+                }
 
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() {
-            return Logger.getGlobal();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
+                @Override
+                public void close() {
+                }
+            };
         }
     }
 }

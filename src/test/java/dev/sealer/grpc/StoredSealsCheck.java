@@ -43,7 +43,7 @@ final class StoredSealsCheck {
                     }
                 }
             }
-            for (ReceiptStore.StoredSeal s : ReceiptStore.bySealIds(c, matching)) {
+            for (dev.sealer.app.storage.StoredSeal s : ReceiptStore.bySealIds(c, matching)) {
                 String id = s.sealId().toString();
                 if (!ids.add(id)) {
                     failures.add(id + ": duplicate");

@@ -276,7 +276,7 @@ class TamperBatteryTest {
     /** A database restored from an older backup looks consistent on its own; against a checkpoint a client kept, it is caught. */
     @Test
     void rollbackToAnOlderBackup_isDetectedAgainstACheckpointAClientKept() throws Exception {
-        LogStore.StoredCheckpoint kept = log.checkpoint(0);
+        dev.sealer.app.storage.StoredCheckpoint kept = log.checkpoint(0);
         try (Connection c = superuser()) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
@@ -385,7 +385,7 @@ class TamperBatteryTest {
 
     private byte[] otherCheckpoint() throws SQLException {
         try (Connection c = superuser()) {
-            LogStore.StoredCheckpoint cp = LogStore.checkpointAt(c, fx.latestCheckpoint()).orElseThrow();
+            dev.sealer.app.storage.StoredCheckpoint cp = LogStore.checkpointAt(c, fx.latestCheckpoint()).orElseThrow();
             return OTHER.tag(Rows.checkpoint(cp.treeSize(), cp.rootHash(), cp.issuedAt(), cp.suiteId(), cp.note(), cp.previousSize(), cp.suiteEvents(),
                     cp.auditEvents()));
         }

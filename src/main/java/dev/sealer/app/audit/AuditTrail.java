@@ -2,18 +2,16 @@ package dev.sealer.app.audit;
 
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
-import dev.sealer.store.AuditStore;
-import dev.sealer.store.AuditStore.AuditEvent;
-import dev.sealer.store.StoreException;
-import io.agroal.api.AgroalDataSource;
+import dev.sealer.app.storage.AuditEvent;
+import dev.sealer.app.storage.AuditFilter;
+import dev.sealer.app.storage.PageCursor;
+import dev.sealer.app.storage.Storage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +39,7 @@ public class AuditTrail {
     private static final int MAX_FIELD = 2048;
 
     @Inject
-    AgroalDataSource dataSource;
+    Storage storage;
     @Inject
     MeterRegistry metrics;
     @Inject
@@ -91,8 +89,8 @@ public class AuditTrail {
     }
 
     /** One page of events, ordered by (occurred_at, event_seq). */
-    public Page list(AuditStore.Filter filter, String pageToken, int pageSize) {
-        dev.sealer.store.PageCursor cursor = dev.sealer.store.PageCursor.decode(pageToken);
+    public Page list(AuditFilter filter, String pageToken, int pageSize) {
+        PageCursor cursor = PageCursor.decode(pageToken);
         Instant afterTime = cursor == null ? null : cursor.time();
         long afterSeq;
         try {
@@ -100,18 +98,14 @@ public class AuditTrail {
         } catch (NumberFormatException e) {
             throw new SealerException(Reason.INVALID_ARGUMENT, "page_token is not a token this service issued");
         }
-        try (Connection c = dataSource.getConnection()) {
-            List<AuditEvent> rows = AuditStore.list(c, filter, afterTime, afterSeq, pageSize + 1);
-            String next = "";
-            if (rows.size() > pageSize) {
-                rows = rows.subList(0, pageSize);
-                AuditEvent last = rows.getLast();
-                next = new dev.sealer.store.PageCursor(last.occurredAt(), Long.toString(last.eventSeq())).encode();
-            }
-            return new Page(List.copyOf(rows), next);
-        } catch (SQLException e) {
-            throw StoreException.from(e, "listing audit events");
+        List<AuditEvent> rows = storage.read("listing audit events", t -> t.audit().list(filter, afterTime, afterSeq, pageSize + 1));
+        String next = "";
+        if (rows.size() > pageSize) {
+            rows = rows.subList(0, pageSize);
+            AuditEvent last = rows.getLast();
+            next = new PageCursor(last.occurredAt(), Long.toString(last.eventSeq())).encode();
         }
+        return new Page(List.copyOf(rows), next);
     }
 
     private void drain() {
@@ -138,7 +132,7 @@ public class AuditTrail {
                 written.increment(batch.size());
                 batch.clear();
                 backoff = 100;
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 if (stopping) {
                     LOG.warnf("audit: %d event(s) lost at shutdown: %s", batch.size() + queue.size(), e.getMessage());
                     return;
@@ -154,20 +148,11 @@ public class AuditTrail {
         }
     }
 
-    private void write(List<AuditEvent> batch) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                AuditStore.insert(c, batch, guard.authenticator());
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        }
+    private void write(List<AuditEvent> batch) {
+        storage.transaction("writing " + batch.size() + " audit event(s)", t -> {
+            t.audit().insert(batch, guard.authenticator());
+            return null;
+        });
     }
 
     private static String clip(String s) {

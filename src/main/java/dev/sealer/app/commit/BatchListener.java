@@ -1,8 +1,7 @@
 package dev.sealer.app.commit;
 
-import dev.sealer.store.ReceiptStore.StoredSeal;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.sealer.app.storage.StoredSeal;
+import dev.sealer.app.storage.Tables;
 import java.util.List;
 
 /**
@@ -13,10 +12,10 @@ import java.util.List;
  */
 public interface BatchListener {
     /** Under the log lock, before anything is inserted: the next leaf index of the log's own, checked tree. */
-    long begin(Connection c) throws SQLException;
+    long begin(Tables tables);
 
     /** Inside the transaction, after the receipts are inserted. */
-    void inserted(Connection c, List<StoredSeal> rows) throws SQLException;
+    void inserted(Tables tables, List<StoredSeal> rows);
 
     /** After the transaction committed and its callers were answered: {@code nextLeafIndex} is the tree size now. */
     void committed(long nextLeafIndex);

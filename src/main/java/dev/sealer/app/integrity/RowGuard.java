@@ -7,8 +7,9 @@ import dev.sealer.core.integrity.Finding;
 import dev.sealer.core.integrity.RowAuthenticator;
 import dev.sealer.core.integrity.RowChecks;
 import dev.sealer.core.integrity.SuiteHistoryCheck;
-import dev.sealer.store.ReceiptStore.StoredSeal;
-import dev.sealer.store.SuiteEventStore;
+import dev.sealer.app.storage.StoredCheckpoint;
+import dev.sealer.app.storage.StoredSeal;
+import dev.sealer.app.storage.StoredSuiteEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -82,7 +83,7 @@ public class RowGuard {
     }
 
     /** {@code cp} when this authority wrote it; otherwise reports the finding and throws ANCHOR_MISMATCH. */
-    public dev.sealer.store.LogStore.StoredCheckpoint requireAuthentic(dev.sealer.store.LogStore.StoredCheckpoint cp) {
+    public StoredCheckpoint requireAuthentic(StoredCheckpoint cp) {
         if (!cp.authentic(authenticator)) {
             report(Finding.of("checkpoints", "tree_size " + cp.treeSize(), "does not match its authenticator: changed or not written by this authority"));
             throw new SealerException(Reason.ANCHOR_MISMATCH, "stored checkpoint " + cp.treeSize() + " is not one this authority wrote");
@@ -95,7 +96,7 @@ public class RowGuard {
      * authority did not write (or one changed, reordered or removed from the middle) is
      * reported and the history refused with ANCHOR_MISMATCH.
      */
-    public void requireAuthenticHistory(List<SuiteEventStore.StoredEvent> events) {
+    public void requireAuthenticHistory(List<StoredSuiteEvent> events) {
         List<dev.sealer.core.integrity.ChainCheck.Problem> problems = SuiteHistoryCheck.problems(authenticator, events.stream()
                 .map(e -> new SuiteHistoryCheck.Event(e.seq(), e.position(), e.suiteId(), e.type(), e.effectiveAt(), e.actor(), e.payload(), e.rowMac()))
                 .toList());

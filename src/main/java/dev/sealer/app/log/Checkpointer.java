@@ -7,14 +7,8 @@ import dev.sealer.core.log.Checkpoint;
 import dev.sealer.core.log.CheckpointPolicy;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.verify.SealVerifier;
-import dev.sealer.store.AuditStore;
-import dev.sealer.store.HeldConnection;
-import dev.sealer.store.LogStore;
-import dev.sealer.store.LogStore.StoredCheckpoint;
-import dev.sealer.store.ReceiptStore;
-import dev.sealer.store.StoreException;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.sealer.app.storage.Storage;
+import dev.sealer.app.storage.StoredCheckpoint;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -48,7 +42,7 @@ final class Checkpointer {
     private final Signer signer;
     private final Clock clock;
     private final String origin;
-    private final HeldConnection connection; // guarded by this
+    private final Storage.Session session; // guarded by this
     private volatile long checkpointSize;
     private volatile StoredCheckpoint lastIssued;
     private volatile long lastIssueNanos = System.nanoTime();
@@ -56,7 +50,7 @@ final class Checkpointer {
     private Thread thread;
 
     Checkpointer(LogAppender appender, AnchorWaiters waiters, LogProofs proofs, RowGuard guard, CheckpointPolicy policy, Signer signer,
-            Clock clock, String origin, HeldConnection connection) {
+            Clock clock, String origin, Storage.Session session) {
         this.appender = appender;
         this.waiters = waiters;
         this.proofs = proofs;
@@ -65,7 +59,7 @@ final class Checkpointer {
         this.signer = signer;
         this.clock = clock;
         this.origin = origin;
-        this.connection = connection;
+        this.session = session;
     }
 
     void start(long latestCheckpointSize) {
@@ -101,7 +95,7 @@ final class Checkpointer {
             }
         }
         synchronized (this) {
-            connection.close();
+            session.close();
         }
     }
 
@@ -124,67 +118,58 @@ final class Checkpointer {
         }
     }
 
+    /** What the issuing transaction found: the checkpoint to answer with, and whether it is new. */
+    private record Issued(StoredCheckpoint checkpoint, boolean fresh) {
+    }
+
     /** Signs a checkpoint over the verified head, if it grew; then answers the waiting ANCHORED seals. */
     synchronized Optional<StoredCheckpoint> issue() {
         LogAppender.Head head = appender.head();
-        StoredCheckpoint cp;
-        try {
-            Connection c = connection.get();
-            c.setAutoCommit(false);
-            try {
-                ReceiptStore.lockCheckpoints(c);
-                Optional<StoredCheckpoint> last = proofs.latest(c);
-                long lastSize = last.map(StoredCheckpoint::treeSize).orElse(0L);
-                if (head.size() == 0 || lastSize >= head.size()) {
-                    c.rollback();
-                    checkpointSize = Math.max(checkpointSize, lastSize);
-                    lastIssueNanos = System.nanoTime();
-                    last.ifPresent(l -> answer(c, l));
-                    return last;
-                }
-                Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-                Checkpoint body = new Checkpoint(origin, head.size(), head.root(), List.of(SealVerifier.CHECKPOINT_TIME_PREFIX + Rfc3339.format(now)));
-                Signed s = signer.sign(body.body());
-                cp = StoredCheckpoint.of(head.size(), head.root(), now, s.suiteId(), s.note(), lastSize, s.suiteEvents(), AuditStore.length(c),
-                        guard.authenticator());
-                LogStore.insertCheckpoint(c, cp);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.discard(); // closing rolls the transaction back
-                throw e;
+        Issued issued = session.transaction("issuing a checkpoint", t -> {
+            t.log().lockCheckpoints();
+            Optional<StoredCheckpoint> last = proofs.latest(t);
+            long lastSize = last.map(StoredCheckpoint::treeSize).orElse(0L);
+            if (head.size() == 0 || lastSize >= head.size()) {
+                return new Issued(last.orElse(null), false);
             }
+            Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            Checkpoint body = new Checkpoint(origin, head.size(), head.root(), List.of(SealVerifier.CHECKPOINT_TIME_PREFIX + Rfc3339.format(now)));
+            Signed s = signer.sign(body.body());
+            StoredCheckpoint cp = StoredCheckpoint.of(head.size(), head.root(), now, s.suiteId(), s.note(), lastSize, s.suiteEvents(),
+                    t.audit().length(), guard.authenticator());
+            t.log().insertCheckpoint(cp);
+            return new Issued(cp, true);
+        });
+        StoredCheckpoint cp = issued.checkpoint();
+        if (issued.fresh()) {
             checkpointSize = cp.treeSize();
             lastIssued = cp;
-            lastIssueNanos = System.nanoTime();
-            answer(c, cp);
-            c.rollback(); // ends the read transaction of the proofs: a held connection must not sit idle in one
-            return Optional.of(cp);
-        } catch (SQLException e) {
-            connection.discard();
-            throw StoreException.from(e, "issuing a checkpoint");
+        } else if (cp != null) {
+            checkpointSize = Math.max(checkpointSize, cp.treeSize());
         }
+        lastIssueNanos = System.nanoTime();
+        if (cp != null) {
+            answer(cp);
+        }
+        return Optional.ofNullable(cp);
     }
 
     /** Answers the ANCHORED seals below {@code cp}'s size (the caller holds this checkpointer's lock). */
-    void answer(Connection c, StoredCheckpoint cp) {
+    private void answer(StoredCheckpoint cp) {
         List<Long> leaves = waiters.below(cp.treeSize());
         if (leaves.isEmpty()) {
             return;
         }
         try {
-            Map<Long, dev.sealer.core.log.Anchor> anchors = proofs.anchors(c, leaves, cp);
+            Map<Long, dev.sealer.core.log.Anchor> anchors = session.transaction("building inclusion proofs", t -> proofs.anchors(t, leaves, cp));
             waiters.complete(leaves, anchors, leaf -> new IllegalStateException("no anchor for " + leaf));
-        } catch (SQLException e) {
-            SealerException failure = StoreException.from(e, "building inclusion proofs");
-            waiters.complete(leaves, null, leaf -> failure);
         } catch (SealerException e) {
             waiters.complete(leaves, null, leaf -> e);
         }
     }
 
     /** For a waiter that registered after the checkpoint covering it was issued. */
-    synchronized void answerLate(Connection c) throws SQLException {
-        Optional<StoredCheckpoint> latest = proofs.latest(c);
-        latest.ifPresent(cp -> answer(c, cp));
+    synchronized void answerLate() {
+        session.transaction("reading the latest checkpoint", proofs::latest).ifPresent(this::answer);
     }
 }

@@ -6,12 +6,11 @@ import dev.sealer.core.error.SealerException;
 import dev.sealer.core.integrity.Finding;
 import dev.sealer.core.merkle.NodeHash;
 import dev.sealer.core.merkle.TreeAppender;
-import dev.sealer.store.LogStore;
-import dev.sealer.store.LogStore.StoredCheckpoint;
-import dev.sealer.store.ReceiptStore;
-import dev.sealer.store.ReceiptStore.StoredSeal;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.sealer.app.storage.DamagedLog;
+import dev.sealer.app.storage.StoredCheckpoint;
+import dev.sealer.app.storage.StoredSeal;
+import dev.sealer.app.storage.Tables;
+import dev.sealer.app.storage.TailRow;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -76,9 +75,9 @@ final class LogAppender {
      * Rebuilds the tree at the latest authentic checkpoint and checks the tail after it. Throws
      * only when the database cannot be read; a tampered log leaves the appender quarantined.
      */
-    synchronized void restore(Connection c) throws SQLException {
-        Optional<StoredCheckpoint> latest = LogStore.latestCheckpoint(c);
-        TreeAppender t = new TreeAppender();
+    synchronized void restore(Tables t) {
+        Optional<StoredCheckpoint> latest = t.log().latestCheckpoint();
+        TreeAppender rebuilt = new TreeAppender();
         if (latest.isPresent()) {
             StoredCheckpoint cp = latest.get();
             if (!cp.authentic(guard.authenticator())) {
@@ -88,24 +87,21 @@ final class LogAppender {
                 return;
             }
             try {
-                t = TreeAppender.restore(cp.treeSize(), LogStore.nodes(c, TreeAppender.compactRange(cp.treeSize()), this::recentLeaf));
-            } catch (SQLException | RuntimeException e) {
-                if (e instanceof SQLException sql && !"SL404".equals(sql.getSQLState()) && !"SL422".equals(sql.getSQLState())) {
-                    throw sql;
-                }
+                rebuilt = TreeAppender.restore(cp.treeSize(), t.log().nodes(TreeAppender.compactRange(cp.treeSize()), this::recentLeaf));
+            } catch (DamagedLog | IllegalArgumentException | IllegalStateException e) {
                 quarantine(Finding.of("log_nodes", "tree_size " + cp.treeSize(), "the tree under the latest checkpoint cannot be rebuilt: " + e.getMessage()));
                 tree = null;
                 return;
             }
-            if (!Arrays.equals(t.root(), cp.rootHash())) {
+            if (!Arrays.equals(rebuilt.root(), cp.rootHash())) {
                 quarantine(Finding.of("log_nodes", "tree_size " + cp.treeSize(),
                         "the stored nodes and receipts under the latest checkpoint do not hash to its signed root"));
                 tree = null;
                 return;
             }
         }
-        tree = t;
-        absorbTail(c);
+        tree = rebuilt;
+        absorbTail(t);
         head = new Head(tree.size(), tree.root()); // the checked prefix, up to any quarantined row
     }
 
@@ -114,13 +110,13 @@ final class LogAppender {
      * instances appended (checked), remembers the tree for a rollback, and returns the next
      * leaf index. Throws STORE_UNAVAILABLE while appends are stopped.
      */
-    long begin(Connection c) throws SQLException {
+    long begin(Tables t) {
         if (tree == null && quarantine == null) {
-            restore(c);
+            restore(t);
         }
         if (quarantine == null) {
             long before = tree.size();
-            absorbTail(c);
+            absorbTail(t);
             if (tree.size() != before) {
                 head = new Head(tree.size(), tree.root());
             }
@@ -171,15 +167,15 @@ final class LogAppender {
         return l != null && l.leaf() == leaf ? l.hash() : null;
     }
 
-    private void absorbTail(Connection c) throws SQLException {
+    private void absorbTail(Tables t) {
         while (true) {
-            List<Object> tail = ReceiptStore.tail(c, tree.size(), TAIL_PAGE);
-            for (Object o : tail) {
-                if (o instanceof ReceiptStore.StoredReceiptException bad) {
-                    quarantine(Finding.of("receipts", "leaf " + bad.leafIndex + " seal " + bad.sealId, "row is not a receipt: " + bad.getCause().getMessage()));
+            List<TailRow> tail = t.receipts().tail(tree.size(), TAIL_PAGE);
+            for (TailRow o : tail) {
+                if (o instanceof TailRow.Undecodable bad) {
+                    quarantine(Finding.of("receipts", "leaf " + bad.leafIndex() + " seal " + bad.sealId(), "row is not a receipt: " + bad.why()));
                     return;
                 }
-                StoredSeal s = (StoredSeal) o;
+                StoredSeal s = ((TailRow.Seal) o).seal();
                 if (s.leafIndex() != tree.size()) {
                     quarantine(Finding.of("receipts", "leaf " + s.leafIndex() + " seal " + s.sealId(),
                             "leaf " + tree.size() + " is missing: the log has a gap before this row"));

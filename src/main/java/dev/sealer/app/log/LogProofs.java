@@ -9,10 +9,9 @@ import dev.sealer.core.merkle.MerkleProofException;
 import dev.sealer.core.merkle.MerkleVerifier;
 import dev.sealer.core.merkle.NodeId;
 import dev.sealer.core.merkle.ProofPlan;
-import dev.sealer.store.LogStore;
-import dev.sealer.store.LogStore.StoredCheckpoint;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.sealer.app.storage.DamagedLog;
+import dev.sealer.app.storage.StoredCheckpoint;
+import dev.sealer.app.storage.Tables;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -41,25 +40,25 @@ final class LogProofs {
         return guard.requireAuthentic(cp);
     }
 
-    Optional<StoredCheckpoint> latest(Connection c) throws SQLException {
-        return LogStore.latestCheckpoint(c).map(this::authentic);
+    Optional<StoredCheckpoint> latest(Tables t) {
+        return t.log().latestCheckpoint().map(this::authentic);
     }
 
-    Optional<StoredCheckpoint> at(Connection c, long size) throws SQLException {
-        return LogStore.checkpointAt(c, size).map(this::authentic);
+    Optional<StoredCheckpoint> at(Tables t, long size) {
+        return t.log().checkpointAt(size).map(this::authentic);
     }
 
-    Optional<StoredCheckpoint> firstCovering(Connection c, long leaf) throws SQLException {
-        return LogStore.firstCheckpointCovering(c, leaf).map(this::authentic);
+    Optional<StoredCheckpoint> firstCovering(Tables t, long leaf) {
+        return t.log().firstCheckpointCovering(leaf).map(this::authentic);
     }
 
     /** The anchor of {@code leaf} in {@code cp}, its proof verified against the signed root. */
-    Anchor anchor(Connection c, long leaf, StoredCheckpoint cp) throws SQLException {
-        return anchors(c, List.of(leaf), cp).get(leaf);
+    Anchor anchor(Tables t, long leaf, StoredCheckpoint cp) {
+        return anchors(t, List.of(leaf), cp).get(leaf);
     }
 
     /** Anchors of many leaves in one checkpoint, with one node query; each proof verified against the root. */
-    Map<Long, Anchor> anchors(Connection c, List<Long> leaves, StoredCheckpoint cp) throws SQLException {
+    Map<Long, Anchor> anchors(Tables t, List<Long> leaves, StoredCheckpoint cp) {
         long size = cp.treeSize();
         Map<Long, ProofPlan> plans = new HashMap<>();
         LinkedHashSet<NodeId> all = new LinkedHashSet<>();
@@ -70,7 +69,7 @@ final class LogProofs {
             all.add(NodeId.leaf(leaf));
         }
         List<NodeId> ids = new ArrayList<>(all);
-        List<byte[]> hashes = LogStore.nodes(c, ids, recentLeaves);
+        List<byte[]> hashes = nodes(t, ids, "inclusion proofs at tree_size " + size);
         Map<NodeId, byte[]> byId = new HashMap<>();
         for (int i = 0; i < ids.size(); i++) {
             byId.put(ids.get(i), hashes.get(i));
@@ -92,10 +91,10 @@ final class LogProofs {
     }
 
     /** The consistency proof from {@code from} to {@code to.treeSize()}; checked when a checkpoint was signed at {@code from}. */
-    List<byte[]> consistency(Connection c, long from, StoredCheckpoint to) throws SQLException {
+    List<byte[]> consistency(Tables t, long from, StoredCheckpoint to) {
         ProofPlan plan = ProofPlan.consistency(from, to.treeSize());
-        List<byte[]> proof = plan.rehash(LogStore.nodes(c, plan.nodeIds(), recentLeaves));
-        Optional<StoredCheckpoint> older = from == to.treeSize() ? Optional.empty() : at(c, from);
+        List<byte[]> proof = plan.rehash(nodes(t, plan.nodeIds(), "consistency proof " + from + " to " + to.treeSize()));
+        Optional<StoredCheckpoint> older = from == to.treeSize() ? Optional.empty() : at(t, from);
         if (older.isPresent()) {
             try {
                 MerkleVerifier.verifyConsistency(from, to.treeSize(), proof, older.get().rootHash(), to.rootHash());
@@ -105,5 +104,15 @@ final class LogProofs {
             }
         }
         return proof;
+    }
+
+    /** Stored node hashes; a row the proof needs that is missing or not a receipt is a finding, never a bad proof. */
+    private List<byte[]> nodes(Tables t, List<NodeId> ids, String what) {
+        try {
+            return t.log().nodes(ids, recentLeaves);
+        } catch (DamagedLog damaged) {
+            guard.report(Finding.of("log_nodes", what, "a row the proof needs is missing or damaged: " + damaged.getMessage()));
+            throw new SealerException(Reason.ANCHOR_MISMATCH, "the stored log is damaged: no proof for " + what);
+        }
     }
 }

@@ -9,19 +9,15 @@ import dev.sealer.core.log.Anchor;
 import dev.sealer.core.log.CheckpointKeys;
 import dev.sealer.core.log.CheckpointPolicy;
 import dev.sealer.core.log.SignedNote;
-import dev.sealer.store.HeldConnection;
-import dev.sealer.store.LogStore;
-import dev.sealer.store.LogStore.StoredCheckpoint;
-import dev.sealer.store.ReceiptStore.StoredSeal;
-import dev.sealer.store.StoreException;
-import io.agroal.api.AgroalDataSource;
+import dev.sealer.app.storage.Storage;
+import dev.sealer.app.storage.StoredCheckpoint;
+import dev.sealer.app.storage.StoredSeal;
+import dev.sealer.app.storage.Tables;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +40,7 @@ public class TransparencyLog implements BatchListener {
     private static final Logger LOG = Logger.getLogger(TransparencyLog.class);
 
     @Inject
-    AgroalDataSource dataSource;
+    Storage storage;
     @Inject
     SuiteRegistry suites;
     @Inject
@@ -79,14 +75,11 @@ public class TransparencyLog implements BatchListener {
                     try (var lease = suites.keys()) { // the keys stay unwiped until the note is signed
                         return new Checkpointer.Signed(lease.suiteId(), SignedNote.sign(body, CheckpointKeys.signers(lease.keys())), suites.state().version());
                     }
-                }, clock, origin(), new HeldConnection(dataSource));
-        long latest;
-        try (Connection c = dataSource.getConnection()) {
-            appender.restore(c);
-            latest = LogStore.latestCheckpoint(c).map(StoredCheckpoint::treeSize).orElse(0L);
-        } catch (SQLException e) {
-            throw StoreException.from(e, "reading the transparency log");
-        }
+                }, clock, origin(), storage.session());
+        long latest = storage.read("reading the transparency log", t -> {
+            appender.restore(t);
+            return t.log().latestCheckpoint().map(StoredCheckpoint::treeSize).orElse(0L);
+        });
         appender.quarantine().ifPresent(q -> LOG.errorf("the transparency log failed its start check; sealing is stopped: %s", q));
         if (appender.head().size() > latest) {
             LOG.infof("%d receipt(s) committed but not yet in a checkpoint: anchoring them now", appender.head().size() - latest);
@@ -103,13 +96,13 @@ public class TransparencyLog implements BatchListener {
     // ---- appending: called by the commit writer inside each batch transaction ----
 
     @Override
-    public long begin(Connection c) throws SQLException {
-        return appender.begin(c);
+    public long begin(Tables t) {
+        return appender.begin(t);
     }
 
     @Override
-    public void inserted(Connection c, List<StoredSeal> rows) throws SQLException {
-        LogStore.insertNodes(c, appender.append(rows), guard.authenticator());
+    public void inserted(Tables t, List<StoredSeal> rows) {
+        t.log().insertNodes(appender.append(rows), guard.authenticator());
     }
 
     @Override
@@ -148,10 +141,8 @@ public class TransparencyLog implements BatchListener {
     public CompletableFuture<Anchor> awaitAnchor(long leafIndex) {
         CompletableFuture<Anchor> f = waiters.add(leafIndex);
         if (leafIndex < checkpointer.checkpointSize()) { // a checkpoint may have been issued before we registered
-            try (Connection c = dataSource.getConnection()) {
-                checkpointer.answerLate(c);
-            } catch (SQLException e) {
-                f.completeExceptionally(StoreException.from(e, "reading the latest checkpoint"));
+            try {
+                checkpointer.answerLate();
             } catch (SealerException e) {
                 f.completeExceptionally(e);
             }
@@ -164,13 +155,9 @@ public class TransparencyLog implements BatchListener {
     // ---- queries ----
 
     public StoredCheckpoint checkpoint(long size) {
-        try (Connection c = dataSource.getConnection()) {
-            Optional<StoredCheckpoint> cp = size == 0 ? proofs.latest(c) : proofs.at(c, size);
-            return cp.orElseThrow(() -> new SealerException(Reason.INVALID_ARGUMENT,
-                    size == 0 ? "no checkpoint has been issued yet" : "no checkpoint was issued at tree size " + size));
-        } catch (SQLException e) {
-            throw StoreException.from(e, "reading checkpoints");
-        }
+        Optional<StoredCheckpoint> cp = storage.read("reading checkpoints", t -> size == 0 ? proofs.latest(t) : proofs.at(t, size));
+        return cp.orElseThrow(() -> new SealerException(Reason.INVALID_ARGUMENT,
+                size == 0 ? "no checkpoint has been issued yet" : "no checkpoint was issued at tree size " + size));
     }
 
     public Anchor inclusion(long leafIndex, long size) {
@@ -178,24 +165,12 @@ public class TransparencyLog implements BatchListener {
         if (leafIndex < 0 || leafIndex >= cp.treeSize()) {
             throw new SealerException(Reason.INVALID_ARGUMENT, "leaf " + leafIndex + " is not in the tree of size " + cp.treeSize());
         }
-        try (Connection c = dataSource.getConnection()) {
-            return proofs.anchor(c, leafIndex, cp);
-        } catch (SQLException e) {
-            throw StoreException.from(e, "building an inclusion proof");
-        }
+        return storage.read("building an inclusion proof", t -> proofs.anchor(t, leafIndex, cp));
     }
 
     /** Inclusion in the first checkpoint issued that covers the leaf (empty when none does yet). */
     public Optional<Anchor> earliestInclusion(long leafIndex) {
-        try (Connection c = dataSource.getConnection()) {
-            Optional<StoredCheckpoint> cp = proofs.firstCovering(c, leafIndex);
-            if (cp.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(proofs.anchor(c, leafIndex, cp.get()));
-        } catch (SQLException e) {
-            throw StoreException.from(e, "building an inclusion proof");
-        }
+        return storage.read("building an inclusion proof", t -> proofs.firstCovering(t, leafIndex).map(cp -> proofs.anchor(t, leafIndex, cp)));
     }
 
     public List<byte[]> consistency(long from, long to) {
@@ -203,10 +178,6 @@ public class TransparencyLog implements BatchListener {
         if (from < 1 || from > target.treeSize()) {
             throw new SealerException(Reason.INVALID_ARGUMENT, "from_size must be 1.." + target.treeSize());
         }
-        try (Connection c = dataSource.getConnection()) {
-            return proofs.consistency(c, from, target);
-        } catch (SQLException e) {
-            throw StoreException.from(e, "building a consistency proof");
-        }
+        return storage.read("building a consistency proof", t -> proofs.consistency(t, from, target));
     }
 }

@@ -6,12 +6,9 @@ import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.merkle.Rfc6962;
 import dev.sealer.core.seal.Receipt;
-import dev.sealer.store.HeldConnection;
-import dev.sealer.store.ReceiptStore;
-import dev.sealer.store.ReceiptStore.StoredSeal;
-import dev.sealer.store.StoreException;
-import java.sql.Connection;
-import java.sql.SQLException;
+import dev.sealer.app.storage.Storage;
+import dev.sealer.app.storage.StoredSeal;
+import dev.sealer.app.storage.Tables;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,7 +42,7 @@ public final class CommitQueue implements AutoCloseable {
     public record Outcome(StoredSeal seal, boolean replayed) {
     }
 
-    private final HeldConnection connection; // writer thread only
+    private final Storage.Session session; // writer thread only
     private final int maxBatch;
     private final BlockingQueue<Pending> queue;
     private final Thread writer;
@@ -61,11 +57,11 @@ public final class CommitQueue implements AutoCloseable {
      * @param capacity seals that may wait for the writer; beyond it {@link #submit} sheds at once (OVERLOADED)
      * @param onShed counts a shed seal (a metric)
      */
-    public CommitQueue(DataSource dataSource, int maxBatch, int capacity, BatchListener listener, RowGuard guard, Runnable onShed) {
+    public CommitQueue(Storage storage, int maxBatch, int capacity, BatchListener listener, RowGuard guard, Runnable onShed) {
         this.guard = guard;
         this.queue = new java.util.concurrent.ArrayBlockingQueue<>(capacity);
         this.onShed = onShed;
-        this.connection = new HeldConnection(dataSource);
+        this.session = storage.session();
         this.maxBatch = maxBatch;
         this.listener = listener;
         this.writer = Thread.ofPlatform().name("seal-commit").daemon().start(this::run);
@@ -113,7 +109,7 @@ public final class CommitQueue implements AutoCloseable {
                 batch.clear();
             }
         }
-        connection.close();
+        session.close();
     }
 
     private void commit(List<Pending> batch) {
@@ -122,79 +118,15 @@ public final class CommitQueue implements AutoCloseable {
         Map<Pending, SealerException> rejected = new java.util.IdentityHashMap<>();
         long committedNext;
         try {
-            Connection c = connection.get();
-            c.setAutoCommit(false);
-            try {
-                ReceiptStore.lockLog(c);
-                Set<String> requestIds = new HashSet<>();
-                Set<UUID> parents = new HashSet<>();
-                for (Pending p : batch) {
-                    requestIds.add(p.receipt().requestId());
-                    parents.addAll(p.receipt().parents());
-                }
-                long next = listener.begin(c);
-                Map<String, StoredSeal> existing = ReceiptStore.byRequestIds(c, requestIds);
-                // only rows in the log's own tree, written by this authority, answer a replay or count as a parent
-                Map<String, SealerException> unusable = new HashMap<>();
-                for (StoredSeal s : existing.values()) {
-                    if (s.leafIndex() >= next || guard.problem(s).isPresent()) {
-                        unusable.put(s.requestId(), rejectForged(s, next));
-                    }
-                }
-                Set<UUID> knownParents = new HashSet<>();
-                for (StoredSeal s : ReceiptStore.bySealIds(c, parents)) {
-                    if (s.leafIndex() < next && guard.problem(s).isEmpty()) {
-                        knownParents.add(s.sealId());
-                    }
-                }
-                List<StoredSeal> rows = new ArrayList<>();
-                Map<String, StoredSeal> inBatch = new HashMap<>();
-                for (Pending p : batch) {
-                    Receipt r = p.receipt();
-                    SealerException forged = unusable.get(r.requestId());
-                    if (forged != null) {
-                        rejected.put(p, forged);
-                        continue;
-                    }
-                    StoredSeal earlier = existing.getOrDefault(r.requestId(), inBatch.get(r.requestId()));
-                    if (earlier != null) {
-                        if (earlier.receipt().digest().matches(r.digest())) {
-                            done.put(p, new Outcome(earlier, true));
-                        } else {
-                            rejected.put(p, new SealerException(Reason.REQUEST_ID_CONFLICT, "request_id '" + r.requestId()
-                                    + "' was already sealed with a different digest (seal " + earlier.sealId() + ")"));
-                        }
-                        continue;
-                    }
-                    UUID missing = r.parents().stream().filter(id -> !knownParents.contains(id)).findFirst().orElse(null);
-                    if (missing != null) {
-                        rejected.put(p, new SealerException(Reason.UNKNOWN_PARENT, "parent seal " + missing + " does not exist"));
-                        continue;
-                    }
-                    StoredSeal row = StoredSeal.of(r, p.canonical(), p.leafHash(), next++, p.sigEd25519(), p.sigMlDsa(), guard.authenticator());
-                    rows.add(row);
-                    inBatch.put(r.requestId(), row);
-                    knownParents.add(r.sealId());
-                    done.put(p, new Outcome(row, false));
-                }
-                if (!rows.isEmpty()) {
-                    ReceiptStore.insert(c, rows);
-                    listener.inserted(c, rows);
-                }
-                c.commit();
-                committedNext = rows.isEmpty() ? -1 : next;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                connection.discard();
-                listener.rolledBack();
-                throw e;
-            }
-        } catch (SQLException e) {
-            connection.discard(); // e.g. the held connection died before the transaction began
-            SealerException failure = StoreException.from(e, "storing " + batch.size() + " seal(s)");
+            committedNext = session.transaction("storing " + batch.size() + " seal(s)", t -> write(t, batch, done, rejected));
+        } catch (SealerException e) {
+            listener.rolledBack();
             LOG.warnf("seal batch of %d not stored: %s", batch.size(), e.getMessage());
-            batch.forEach(p -> p.result().completeExceptionally(failure));
+            batch.forEach(p -> p.result().completeExceptionally(e));
             return;
+        } catch (RuntimeException e) {
+            listener.rolledBack();
+            throw e;
         }
         for (Pending p : batch) {
             SealerException r = rejected.get(p);
@@ -211,6 +143,69 @@ public final class CommitQueue implements AutoCloseable {
         }
     }
 
+    /** The batch's transaction: returns the tree size after it, or -1 when it appended nothing. */
+    private long write(Tables t, List<Pending> batch, Map<Pending, Outcome> done, Map<Pending, SealerException> rejected) {
+        done.clear();
+        rejected.clear();
+        t.receipts().lockAppends();
+        Set<String> requestIds = new HashSet<>();
+        Set<UUID> parents = new HashSet<>();
+        for (Pending p : batch) {
+            requestIds.add(p.receipt().requestId());
+            parents.addAll(p.receipt().parents());
+        }
+        long next = listener.begin(t);
+        Map<String, StoredSeal> existing = t.receipts().byRequestIds(requestIds);
+        // only rows in the log's own tree, written by this authority, answer a replay or count as a parent
+        Map<String, SealerException> unusable = new HashMap<>();
+        for (StoredSeal s : existing.values()) {
+            if (s.leafIndex() >= next || guard.problem(s).isPresent()) {
+                unusable.put(s.requestId(), rejectForged(s, next));
+            }
+        }
+        Set<UUID> knownParents = new HashSet<>();
+        for (StoredSeal s : t.receipts().bySealIds(parents)) {
+            if (s.leafIndex() < next && guard.problem(s).isEmpty()) {
+                knownParents.add(s.sealId());
+            }
+        }
+        List<StoredSeal> rows = new ArrayList<>();
+        Map<String, StoredSeal> inBatch = new HashMap<>();
+        for (Pending p : batch) {
+            Receipt r = p.receipt();
+            SealerException forged = unusable.get(r.requestId());
+            if (forged != null) {
+                rejected.put(p, forged);
+                continue;
+            }
+            StoredSeal earlier = existing.getOrDefault(r.requestId(), inBatch.get(r.requestId()));
+            if (earlier != null) {
+                if (earlier.receipt().digest().matches(r.digest())) {
+                    done.put(p, new Outcome(earlier, true));
+                } else {
+                    rejected.put(p, new SealerException(Reason.REQUEST_ID_CONFLICT, "request_id '" + r.requestId()
+                            + "' was already sealed with a different digest (seal " + earlier.sealId() + ")"));
+                }
+                continue;
+            }
+            UUID missing = r.parents().stream().filter(id -> !knownParents.contains(id)).findFirst().orElse(null);
+            if (missing != null) {
+                rejected.put(p, new SealerException(Reason.UNKNOWN_PARENT, "parent seal " + missing + " does not exist"));
+                continue;
+            }
+            StoredSeal row = StoredSeal.of(r, p.canonical(), p.leafHash(), next++, p.sigEd25519(), p.sigMlDsa(), guard.authenticator());
+            rows.add(row);
+            inBatch.put(r.requestId(), row);
+            knownParents.add(r.sealId());
+            done.put(p, new Outcome(row, false));
+        }
+        if (!rows.isEmpty()) {
+            t.receipts().insert(rows);
+            listener.inserted(t, rows);
+        }
+        return rows.isEmpty() ? -1 : next;
+    }
+
     /** A stored row with this request id that is not the authority's own: the request is refused, the row never answered. */
     private SealerException rejectForged(StoredSeal s, long next) {
         String why = s.leafIndex() >= next ? "it is not in the log" : guard.problem(s).orElse("");
@@ -218,14 +213,6 @@ public final class CommitQueue implements AutoCloseable {
                 "a row with request_id '" + s.requestId() + "' was not written by this authority: " + why));
         return new SealerException(Reason.ANCHOR_MISMATCH, "the stored seal for request_id '" + s.requestId()
                 + "' is not one this authority wrote; it is never answered");
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException ignored) {
-            // the connection is already broken; the transaction is gone with it
-        }
     }
 
     @Override

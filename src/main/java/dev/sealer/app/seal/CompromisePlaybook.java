@@ -6,14 +6,12 @@ import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealLimits;
-import dev.sealer.store.ReceiptStore;
-import dev.sealer.store.ReceiptStore.StoredSeal;
-import dev.sealer.store.StoreException;
-import io.agroal.api.AgroalDataSource;
+import dev.sealer.app.storage.Storage;
+import dev.sealer.app.storage.StoredCheckpoint;
+import dev.sealer.app.storage.StoredSeal;
+import dev.sealer.app.storage.Tables;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +30,7 @@ public class CompromisePlaybook {
     @Inject
     SealWriter writer;
     @Inject
-    AgroalDataSource dataSource;
+    Storage storage;
     @Inject
     RowGuard guard;
     @Inject
@@ -47,12 +45,8 @@ public class CompromisePlaybook {
         var entry = suites.state().ledger().get(suiteId).orElseThrow(() -> new SealerException(Reason.UNKNOWN_SUITE, "no suite " + suiteId));
         var rule = entry.windows().affected()
                 .orElseThrow(() -> new SealerException(Reason.INVALID_ARGUMENT, "suite " + suiteId + " is not revoked"));
-        List<StoredSeal> affected;
-        try (Connection c = dataSource.getConnection()) {
-            affected = ReceiptStore.affected(c, rule, unanchoredFrom(c, rule), -1, limit).stream().map(guard::requireAuthentic).toList();
-        } catch (SQLException e) {
-            throw StoreException.from(e, "listing affected seals");
-        }
+        List<StoredSeal> affected = storage.read("listing affected seals", t -> t.receipts().affected(rule, unanchoredFrom(t, rule), -1, limit))
+                .stream().map(guard::requireAuthentic).toList();
         List<Map.Entry<UUID, UUID>> done = new java.util.ArrayList<>();
         for (StoredSeal old : affected) {
             Receipt r = old.receipt();
@@ -62,11 +56,10 @@ public class CompromisePlaybook {
             }
             SealView fresh = writer.seal(new SealCommand("reseal-" + old.sealId(), r.digest(), r.subject(), r.stage(), labels,
                     r.parents().stream().map(UUID::toString).toList(), r.signer())).join();
-            try (Connection c = dataSource.getConnection()) {
-                ReceiptStore.linkReseal(c, old.sealId(), fresh.stored().sealId(), clock.instant(), actor, guard.authenticator());
-            } catch (SQLException e) {
-                throw StoreException.from(e, "linking re-seal");
-            }
+            storage.read("linking re-seal", t -> {
+                t.receipts().linkReseal(old.sealId(), fresh.stored().sealId(), clock.instant(), actor, guard.authenticator());
+                return null;
+            });
             done.add(Map.entry(old.sealId(), fresh.stored().sealId()));
         }
         return done;
@@ -79,20 +72,15 @@ public class CompromisePlaybook {
         if (rule.isEmpty()) {
             return List.of();
         }
-        try (Connection c = dataSource.getConnection()) {
-            return ReceiptStore.affected(c, rule.get(), unanchoredFrom(c, rule.get()), afterLeaf, limit).stream().map(guard::requireAuthentic)
-                    .map(s -> SealView.of(s)).toList();
-        } catch (SQLException e) {
-            throw StoreException.from(e, "listing affected seals");
-        }
+        return storage.read("listing affected seals", t -> t.receipts().affected(rule.get(), unanchoredFrom(t, rule.get()), afterLeaf, limit))
+                .stream().map(guard::requireAuthentic).map(SealView::of).toList();
     }
 
     /**
      * The first leaf no checkpoint issued before the rule's cut-off covers: the size of the last
      * such checkpoint, its row authenticator checked (a moved issued_at would hide seals).
      */
-    private long unanchoredFrom(Connection c, dev.sealer.core.suite.SuiteWindows.Affected rule) throws SQLException {
-        return dev.sealer.store.LogStore.lastCheckpointBefore(c, rule.anchoredBefore()).map(guard::requireAuthentic)
-                .map(dev.sealer.store.LogStore.StoredCheckpoint::treeSize).orElse(0L);
+    private long unanchoredFrom(Tables t, dev.sealer.core.suite.SuiteWindows.Affected rule) {
+        return t.log().lastCheckpointBefore(rule.anchoredBefore()).map(guard::requireAuthentic).map(StoredCheckpoint::treeSize).orElse(0L);
     }
 }

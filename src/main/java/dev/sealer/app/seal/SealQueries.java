@@ -6,14 +6,12 @@ import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.log.Anchor;
 import dev.sealer.core.seal.SealLimits;
-import dev.sealer.store.ReceiptStore;
-import dev.sealer.store.ReceiptStore.StoredSeal;
-import dev.sealer.store.StoreException;
-import io.agroal.api.AgroalDataSource;
+import dev.sealer.app.storage.PageCursor;
+import dev.sealer.app.storage.SealFilter;
+import dev.sealer.app.storage.Storage;
+import dev.sealer.app.storage.StoredSeal;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +24,7 @@ import java.util.UUID;
 @Singleton
 public class SealQueries {
     @Inject
-    AgroalDataSource dataSource;
+    Storage storage;
     @Inject
     TransparencyLog log;
     @Inject
@@ -50,37 +48,25 @@ public class SealQueries {
     }
 
     public Optional<StoredSeal> find(UUID sealId) {
-        try (Connection c = dataSource.getConnection()) {
-            return ReceiptStore.bySealId(c, sealId).map(guard::requireAuthentic);
-        } catch (SQLException e) {
-            throw StoreException.from(e, "reading seal " + sealId);
-        }
+        return storage.read("reading seal " + sealId, t -> t.receipts().bySealId(sealId)).map(guard::requireAuthentic);
     }
 
     public SealView get(UUID sealId) {
-        try (Connection c = dataSource.getConnection()) {
-            return ReceiptStore.bySealId(c, sealId).map(guard::requireAuthentic).map(s -> SealView.of(s))
-                    .orElseThrow(() -> new SealerException(Reason.UNKNOWN_SEAL, "no seal " + sealId));
-        } catch (SQLException e) {
-            throw StoreException.from(e, "reading seal " + sealId);
-        }
+        return find(sealId).map(SealView::of).orElseThrow(() -> new SealerException(Reason.UNKNOWN_SEAL, "no seal " + sealId));
     }
 
-    public SealView.Page list(ReceiptStore.Filter filter, String pageToken, int pageSize) {
-        dev.sealer.store.PageCursor cursor = dev.sealer.store.PageCursor.decode(pageToken);
+    public SealView.Page list(SealFilter filter, String pageToken, int pageSize) {
+        PageCursor cursor = PageCursor.decode(pageToken);
         Instant afterTime = cursor == null ? null : cursor.time();
         UUID afterId = cursor == null ? null : SealLimits.sealId(cursor.key(), Reason.INVALID_ARGUMENT);
-        try (Connection c = dataSource.getConnection()) {
-            List<StoredSeal> rows = ReceiptStore.list(c, filter, afterTime, afterId, pageSize + 1).stream().map(guard::requireAuthentic).toList();
-            String next = "";
-            if (rows.size() > pageSize) {
-                rows = rows.subList(0, pageSize);
-                StoredSeal last = rows.getLast();
-                next = new dev.sealer.store.PageCursor(last.committedAt(), last.sealId().toString()).encode();
-            }
-            return new SealView.Page(rows.stream().map(s -> SealView.of(s)).toList(), next);
-        } catch (SQLException e) {
-            throw StoreException.from(e, "listing seals");
+        List<StoredSeal> rows = storage.read("listing seals", t -> t.receipts().list(filter, afterTime, afterId, pageSize + 1)).stream()
+                .map(guard::requireAuthentic).toList();
+        String next = "";
+        if (rows.size() > pageSize) {
+            rows = rows.subList(0, pageSize);
+            StoredSeal last = rows.getLast();
+            next = new PageCursor(last.committedAt(), last.sealId().toString()).encode();
         }
+        return new SealView.Page(rows.stream().map(SealView::of).toList(), next);
     }
 }

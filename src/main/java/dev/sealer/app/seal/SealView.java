@@ -4,7 +4,7 @@ import dev.sealer.core.log.Anchor;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealBundle;
 import dev.sealer.core.suite.DualSignature;
-import dev.sealer.store.ReceiptStore.StoredSeal;
+import dev.sealer.app.storage.StoredSeal;
 import java.util.List;
 
 /** A stored seal as callers see it, with its log anchor when one was asked for. */

@@ -9,7 +9,7 @@ import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealIds;
 import dev.sealer.core.seal.SealLimits;
 import dev.sealer.core.suite.DualSignature;
-import io.agroal.api.AgroalDataSource;
+import dev.sealer.app.storage.Storage;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -39,7 +39,7 @@ public class SealWriter {
     @Inject
     HsmConnection hsm;
     @Inject
-    AgroalDataSource dataSource;
+    Storage storage;
     @Inject
     TransparencyLog log;
     @Inject
@@ -62,7 +62,7 @@ public class SealWriter {
     @PostConstruct
     void start() {
         io.micrometer.core.instrument.Counter shed = metrics.counter("sealer.commit.shed");
-        queue = new CommitQueue(dataSource, maxBatch, queueCapacity, log, guard, shed::increment);
+        queue = new CommitQueue(storage, maxBatch, queueCapacity, log, guard, shed::increment);
     }
 
     @PreDestroy

@@ -14,17 +14,15 @@ import dev.sealer.core.suite.SuiteWindows;
 import dev.sealer.core.suite.SuiteStatusList;
 import dev.sealer.core.suite.TrustBundle;
 import dev.sealer.core.verify.SealVerifier;
-import dev.sealer.store.StoreException;
-import dev.sealer.store.SuiteEventStore;
-import io.agroal.api.AgroalDataSource;
+import dev.sealer.app.storage.Storage;
+import dev.sealer.app.storage.StoredSuiteEvent;
+import dev.sealer.app.storage.Tables;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +47,7 @@ public class SuiteRegistry {
     private static final Logger LOG = Logger.getLogger(SuiteRegistry.class);
 
     @Inject
-    AgroalDataSource dataSource;
+    Storage storage;
     @Inject
     HsmConnection hsm;
     @Inject
@@ -133,31 +131,24 @@ public class SuiteRegistry {
     }
 
     private List<SuiteEvent> decideAndInstall(SuiteLifecycle.Command command) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                SuiteEventStore.lock(c);
-                List<SuiteEvent> history = events(c);
-                SuiteLedger ledger = SuiteLedger.fold(history);
-                List<SuiteEvent> decided = SuiteLifecycle.decide(ledger, clock.instant(), command, policy, this::issueSuite);
-                for (SuiteEvent e : decided) {
-                    SuiteEventStore.append(c, guard.authenticator(), e.suiteId(), e.type().name(), e.effectiveAt(), e.actor(), e.payload());
-                }
-                if (!decided.isEmpty()) {
-                    history = events(c);
-                    ledger = SuiteLedger.fold(history);
-                }
-                long version = history.size();
-                c.commit();
-                install(ledger, version);
-                return decided;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw StoreException.from(e, "changing signature suites");
+        record Decided(List<SuiteEvent> events, SuiteLedger ledger, long version) {
         }
+        Decided d = storage.transaction("changing signature suites", t -> {
+            t.suiteEvents().lock();
+            List<SuiteEvent> history = events(t);
+            SuiteLedger ledger = SuiteLedger.fold(history);
+            List<SuiteEvent> decided = SuiteLifecycle.decide(ledger, clock.instant(), command, policy, this::issueSuite);
+            for (SuiteEvent e : decided) {
+                t.suiteEvents().append(guard.authenticator(), e.suiteId(), e.type().name(), e.effectiveAt(), e.actor(), e.payload());
+            }
+            if (!decided.isEmpty()) {
+                history = events(t);
+                ledger = SuiteLedger.fold(history);
+            }
+            return new Decided(decided, ledger, history.size());
+        });
+        install(d.ledger(), d.version());
+        return d.events();
     }
 
     /**
@@ -293,8 +284,8 @@ public class SuiteRegistry {
     }
 
     /** The suite history, its chained authenticators checked first: an event this authority did not write is never acted on. */
-    private List<SuiteEvent> events(Connection c) throws SQLException {
-        List<SuiteEventStore.StoredEvent> stored = SuiteEventStore.all(c);
+    private List<SuiteEvent> events(Tables t) {
+        List<StoredSuiteEvent> stored = t.suiteEvents().all();
         guard.requireAuthenticHistory(stored);
         return stored.stream()
                 .map(e -> new SuiteEvent(e.suiteId(), SuiteEvent.Type.valueOf(e.type()), e.effectiveAt(), e.actor(), e.payload())).toList();

@@ -4,14 +4,13 @@ import dev.sealer.app.integrity.RowGuard;
 import dev.sealer.app.log.TransparencyLog;
 import dev.sealer.app.suite.SuiteRegistry;
 import dev.sealer.core.integrity.IntegrityCheck;
-import dev.sealer.store.IntegritySweep;
-import dev.sealer.store.StoreException;
-import io.agroal.api.AgroalDataSource;
+import dev.sealer.app.storage.DamagedLog;
+import dev.sealer.app.storage.Storage;
+import dev.sealer.app.storage.Tables;
+import dev.sealer.core.merkle.TreeAppender;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.concurrent.Semaphore;
 import org.jboss.logging.Logger;
 
@@ -28,7 +27,7 @@ public class IntegritySweeper {
     private static final Logger LOG = Logger.getLogger(IntegritySweeper.class);
 
     @Inject
-    AgroalDataSource dataSource;
+    Storage storage;
     @Inject
     RowGuard guard;
     @Inject
@@ -54,14 +53,20 @@ public class IntegritySweeper {
         if (!running.tryAcquire()) {
             throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.OVERLOADED, "an integrity sweep is already running");
         }
-        try (Connection c = dataSource.getConnection()) {
+        try {
             IntegrityCheck.CheckpointRow from = incremental ? verified : null;
-            IntegrityCheck check = from == null ? new IntegrityCheck(guard.authenticator(), suites.trustBundle()::suite, log.origin())
-                    : IntegritySweep.resumeAt(c, guard.authenticator(), suites.trustBundle()::suite, log.origin(), from.treeSize(), from.rootHash());
-            log.lastIssued().filter(cp -> from == null || cp.treeSize() >= from.treeSize())
-                    .ifPresent(cp -> check.expect(cp.treeSize(), cp.rootHash(), "checkpoint " + cp.treeSize() + " this service signed"));
             long started = System.nanoTime();
-            IntegrityCheck.Report r = IntegritySweep.run(c, check);
+            IntegrityCheck[] used = new IntegrityCheck[1];
+            IntegrityCheck.Report r = storage.snapshot("integrity sweep", t -> {
+                IntegrityCheck check = from == null ? new IntegrityCheck(guard.authenticator(), suites.trustBundle()::suite, log.origin())
+                        : new IntegrityCheck(guard.authenticator(), suites.trustBundle()::suite, log.origin(), treeAt(t, from.treeSize()), from.treeSize(),
+                                from.rootHash());
+                log.lastIssued().filter(cp -> from == null || cp.treeSize() >= from.treeSize())
+                        .ifPresent(cp -> check.expect(cp.treeSize(), cp.rootHash(), "checkpoint " + cp.treeSize() + " this service signed"));
+                used[0] = check;
+                return t.sweep(check);
+            });
+            IntegrityCheck check = used[0];
             r.findings().forEach(guard::report);
             String kind = from == null ? "integrity sweep" : "incremental integrity sweep from tree size " + from.treeSize();
             if (r.clean()) {
@@ -74,10 +79,20 @@ public class IntegritySweeper {
                 LOG.errorf("%s: %d finding(s)", kind, r.findings().size());
             }
             return r;
-        } catch (SQLException e) {
-            throw StoreException.from(e, "integrity sweep");
         } finally {
             running.release();
+        }
+    }
+
+    /**
+     * The tree at {@code size} rebuilt from the stored nodes, for an incremental pass; an empty
+     * tree when they cannot give it (the pass's root comparison then reports the damage).
+     */
+    private static TreeAppender treeAt(Tables t, long size) {
+        try {
+            return TreeAppender.restore(size, t.log().nodes(TreeAppender.compactRange(size), leaf -> null));
+        } catch (DamagedLog | IllegalArgumentException damaged) {
+            return new TreeAppender();
         }
     }
 

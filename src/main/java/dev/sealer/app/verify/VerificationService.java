@@ -12,7 +12,7 @@ import dev.sealer.core.seal.SealBundle;
 import dev.sealer.core.suite.DualSignature;
 import dev.sealer.core.suite.SuiteStatus;
 import dev.sealer.core.verify.Verdict;
-import dev.sealer.store.ReceiptStore.StoredSeal;
+import dev.sealer.app.storage.StoredSeal;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.sealer.store;
+package dev.sealer.app.storage;
 
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
