@@ -67,6 +67,23 @@ class PackageDependencyTest {
         assertEquals(List.of(), violations);
     }
 
+    /**
+     * Storage sits behind the application's own interfaces ({@code app.storage}): the handlers
+     * and the application rooms never name the JDBC implementation; only the composition root
+     * ({@code dev.sealer.app}: wiring and migrations) and the offline command line do.
+     */
+    @Test
+    void onlyTheCompositionRootAndTheCommandLineUseTheJdbcStore() {
+        Set<String> allowed = Set.of("dev.sealer.app", "dev.sealer.cli", "dev.sealer.store");
+        List<String> violations = new ArrayList<>();
+        for (Source s : read(MAIN)) {
+            if (!allowed.contains(s.pkg()) && s.referencedPackages().stream().anyMatch(p -> p.equals("dev.sealer.store"))) {
+                violations.add(s.file());
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
     /** The detector itself: a known cyclic set of sources is reported, an acyclic one is not. */
     @Test
     void cycleDetectorReportsAThreePackageCycleAndNothingForATree() {
