@@ -1,15 +1,15 @@
 package dev.sealer;
 
-import dev.sealer.dev.DevEnvironment;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Entry point of the single jar. {@code serve} (the default) starts the service; the dev profile
- * first prepares the embedded default (SoftHSM2 token, embedded PostgreSQL). Other commands are
- * offline tools that never start the server.
+ * Entry point of the single jar. {@code serve} (the default) starts the service; other commands
+ * are offline tools that never start the server. The embedded default ({@code ./sealer run}:
+ * SoftHSM2 dev token, embedded PostgreSQL, dev certificates) is not part of this artifact: its
+ * launcher ({@code dev.sealer.dev.DevMain}, in {@code target/sealer-*-dev.jar}) prepares it and
+ * then starts this same entry point with the {@code dev} profile.
  */
 @QuarkusMain
 public final class Main {
@@ -23,10 +23,10 @@ public final class Main {
         }
         String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
         String profile = System.getProperty("quarkus.profile", System.getenv().getOrDefault("QUARKUS_PROFILE", "prod"));
-        if (profile.equals("dev")) {
-            String workDir = System.getProperty("sealer.dev.work-dir", System.getenv().getOrDefault("SEALER_DEV_WORK_DIR", "work"));
-            int port = Integer.parseInt(System.getProperty("sealer.dev.db-port", System.getenv().getOrDefault("SEALER_DEV_DB_PORT", "54329")));
-            DevEnvironment.prepare(Path.of(workDir), port);
+        if (profile.equals("dev") && System.getProperty("sealer.dev.prepared") == null) {
+            System.err.println("sealer: the dev profile runs on the embedded default, which this jar does not carry: start it with ./sealer run");
+            System.exit(2);
+            return;
         }
         Quarkus.run(rest);
     }

@@ -3,13 +3,15 @@ package dev.sealer.dev;
 import java.nio.file.Path;
 
 /**
- * The embedded default ({@code dev} profile): a SoftHSM2 token made by the key ceremony on the
+ * The embedded default ({@code dev} profile, started by {@link DevMain}): a SoftHSM2 token made by the key ceremony on the
  * first run and an embedded PostgreSQL, both under one work directory, so restarts keep the
  * token and the data. It runs before Quarkus starts and hands Quarkus its settings as system
  * properties.
  */
 public final class DevEnvironment {
     public static final String TOKEN_LABEL = "sealer-dev";
+    /** Set once the embedded default is ready; the service refuses the dev profile without it. */
+    public static final String PREPARED = "sealer.dev.prepared";
 
     private DevEnvironment() {
     }
