@@ -19,26 +19,28 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public <T> T read(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return run(c, work);
-        } catch (SQLException e) {
-            throw StoreException.from(e, what);
-        }
+        return onConnection(what, c -> run(c, work));
     }
 
     @Override
     public <T> T transaction(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return inTransaction(c, work, false);
-        } catch (SQLException e) {
-            throw StoreException.from(e, what);
-        }
+        return onConnection(what, c -> inTransaction(c, work, false));
     }
 
     @Override
     public <T> T snapshot(String what, Work<T> work) {
+        return onConnection(what, c -> inTransaction(c, work, true));
+    }
+
+    @FunctionalInterface
+    private interface OnConnection<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** A pooled connection for {@code body}; an SQL failure becomes the domain error for {@code what}. */
+    private <T> T onConnection(String what, OnConnection<T> body) {
         try (Connection c = dataSource.getConnection()) {
-            return inTransaction(c, work, true);
+            return body.run(c);
         } catch (SQLException e) {
             throw StoreException.from(e, what);
         }
