@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code sealer} command line. {@code serve} is handled by {@link dev.sealer.Main} before picocli. */
 @Command(name = "sealer", mixinStandardHelpOptions = true, version = "sealer 0.1.0",
         description = "Central sealing authority: dual-signed (Ed25519 + ML-DSA) receipts for ML artifact digests.",
-        subcommands = {SealerCli.Serve.class, VerifyCommand.class, SweepCommand.class})
+        subcommands = {SealerCli.Serve.class, VerifyCommand.class, VerifyEvidenceCommand.class, SweepCommand.class})
 public final class SealerCli implements Runnable {
 
     public static int run(String... args) {
@@ -35,7 +35,7 @@ public final class SealerCli implements Runnable {
 
     @Command(name = "serve", description = {
             "Start the gRPC service (the default when no command is given).",
-            "Profile: -Dquarkus.profile=dev for the embedded default (SoftHSM2 token + embedded PostgreSQL under ./work)."})
+            "The embedded default (SoftHSM2 token + embedded PostgreSQL under ./work) is started by ./sealer run, not by this jar."})
     static final class Serve implements Runnable {
         @Override
         public void run() {

@@ -1,12 +1,15 @@
 package dev.sealer.grpc;
 
 import dev.sealer.app.audit.AuditTrail;
+import dev.sealer.app.evidence.EvidenceService;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.grpc.v1.AuditEvent;
 import dev.sealer.grpc.v1.AuditServiceGrpc;
 import dev.sealer.grpc.v1.ListAuditEventsRequest;
 import dev.sealer.grpc.v1.ListAuditEventsResponse;
+import dev.sealer.grpc.v1.MaterializeEvidenceRequest;
+import dev.sealer.grpc.v1.MaterializeEvidenceResponse;
 import dev.sealer.app.storage.AuditFilter;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -22,6 +25,40 @@ public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
 
     @Inject
     AuditTrail audit;
+    @Inject
+    EvidenceService evidence;
+
+    @Override
+    public void materializeEvidence(MaterializeEvidenceRequest request, StreamObserver<MaterializeEvidenceResponse> observer) {
+        SealGrpcService.unary(observer, () -> {
+            int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
+            if (size < 1 || size > 1000) {
+                throw new SealerException(Reason.INVALID_ARGUMENT, "page_size must be 1..1000");
+            }
+            String reason = switch (request.getReason()) {
+                case EVIDENCE_REASON_AUDIT -> "audit";
+                case EVIDENCE_REASON_REGULATOR -> "regulator";
+                case EVIDENCE_REASON_INCIDENT -> "incident";
+                case EVIDENCE_REASON_LEGAL_HOLD -> "legal-hold";
+                default -> throw new SealerException(Reason.INVALID_ARGUMENT, "reason must be audit, regulator, incident or legal-hold");
+            };
+            java.util.UUID sealId = null;
+            dev.sealer.app.storage.SealFilter filter = null;
+            switch (request.getTargetCase()) {
+                case SEAL_ID -> sealId = dev.sealer.core.seal.SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT);
+                case REQUEST_ID -> filter = ProtoMapper.sealFilter(request.getRequestId(), null, null, null);
+                case SUBJECT -> filter = ProtoMapper.sealFilter(null, null, request.getSubject(), null);
+                case SIGNER -> filter = ProtoMapper.sealFilter(null, null, null, request.getSigner());
+                case COMMITTED -> filter = ProtoMapper.sealFilter(null, request.getCommitted(), null, null);
+                case TARGET_NOT_SET -> throw new SealerException(Reason.INVALID_ARGUMENT, "set one target: seal_id, request_id, committed, subject or signer");
+            }
+            EvidenceService.Materialized m = evidence.materialize(new EvidenceService.Query(sealId, filter, request.getPageToken(), size, reason,
+                    request.getIncludeLineage(), request.getAllowPartial()), CallerIdentity.current());
+            return MaterializeEvidenceResponse.newBuilder().setPackageJson(com.google.protobuf.ByteString.copyFrom(m.packageJson()))
+                    .setPackageSha256(com.google.protobuf.ByteString.copyFrom(m.sha256())).setSealCount(m.sealCount()).setComplete(m.complete())
+                    .setNextPageToken(m.nextPageToken()).build();
+        });
+    }
 
     @Override
     public void listAuditEvents(ListAuditEventsRequest request, StreamObserver<ListAuditEventsResponse> observer) {

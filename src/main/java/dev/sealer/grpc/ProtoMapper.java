@@ -94,4 +94,29 @@ final class ProtoMapper {
         }
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
+
+    /**
+     * The one mapping of a seal query's filter (ListSeals, MaterializeEvidence): exactly one of
+     * the arguments is set, checked by the seal limits; a time range needs both bounds, in order.
+     */
+    static dev.sealer.app.storage.SealFilter sealFilter(String requestId, dev.sealer.grpc.v1.TimeRange committed, String subject, String signer) {
+        if (requestId != null) {
+            return new dev.sealer.app.storage.SealFilter(dev.sealer.core.seal.SealLimits.requestId(requestId), null, null, null, null);
+        }
+        if (subject != null) {
+            return new dev.sealer.app.storage.SealFilter(null, null, null, dev.sealer.core.seal.SealLimits.subject(subject), null);
+        }
+        if (signer != null) {
+            return new dev.sealer.app.storage.SealFilter(null, null, null, null, dev.sealer.core.seal.SealLimits.signer(signer));
+        }
+        if (!committed.hasFrom() || !committed.hasTo()) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, "committed needs both from and to");
+        }
+        java.time.Instant from = instant(committed.getFrom());
+        java.time.Instant to = instant(committed.getTo());
+        if (!from.isBefore(to)) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, "committed.from must be before committed.to");
+        }
+        return new dev.sealer.app.storage.SealFilter(null, from, to, null, null);
+    }
 }

@@ -232,20 +232,10 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                 throw new SealerException(Reason.INVALID_ARGUMENT, "page_size must be 1..1000");
             }
             SealFilter filter = switch (request.getFilterCase()) {
-                case REQUEST_ID -> new SealFilter(SealLimits.requestId(request.getRequestId()), null, null, null, null);
-                case SUBJECT -> new SealFilter(null, null, null, SealLimits.subject(request.getSubject()), null);
-                case SIGNER -> new SealFilter(null, null, null, null, SealLimits.signer(request.getSigner()));
-                case COMMITTED -> {
-                    if (!request.getCommitted().hasFrom() || !request.getCommitted().hasTo()) {
-                        throw new SealerException(Reason.INVALID_ARGUMENT, "committed needs both from and to");
-                    }
-                    var from = ProtoMapper.instant(request.getCommitted().getFrom());
-                    var to = ProtoMapper.instant(request.getCommitted().getTo());
-                    if (!from.isBefore(to)) {
-                        throw new SealerException(Reason.INVALID_ARGUMENT, "committed.from must be before committed.to");
-                    }
-                    yield new SealFilter(null, from, to, null, null);
-                }
+                case REQUEST_ID -> ProtoMapper.sealFilter(request.getRequestId(), null, null, null);
+                case SUBJECT -> ProtoMapper.sealFilter(null, null, request.getSubject(), null);
+                case SIGNER -> ProtoMapper.sealFilter(null, null, null, request.getSigner());
+                case COMMITTED -> ProtoMapper.sealFilter(null, request.getCommitted(), null, null);
                 case FILTER_NOT_SET -> throw new SealerException(Reason.INVALID_ARGUMENT, "set one filter: request_id, committed, subject or signer");
             };
             SealView.Page page = queries.list(filter, request.getPageToken(), size);

@@ -10,6 +10,7 @@ public final class SignedMessage {
     public static final String RECEIPT = "sealer/v1/receipt\n";
     public static final String SUITE_CERTIFICATE = "sealer/v1/suite-certificate\n";
     public static final String REVOCATION = "sealer/v1/revocation\n";
+    public static final String EVIDENCE = "sealer/v1/evidence\n";
 
     private SignedMessage() {
     }

@@ -26,6 +26,8 @@ public enum Reason {
     ANCHOR_MISMATCH,
     MERKLE_PROOF_INVALID,
     MALFORMED_BUNDLE,
+    // an evidence package that cannot be completed (FAILED_PRECONDITION), naming what is missing
+    PARTIAL_EVIDENCE,
     // storage and parts
     WORM_VIOLATION,
     HSM_UNAVAILABLE,

@@ -1,6 +1,7 @@
 package dev.sealer.core.verify;
 
 import dev.sealer.core.error.Reason;
+import dev.sealer.core.error.SealerException;
 import dev.sealer.core.log.Anchor;
 import dev.sealer.core.log.Checkpoint;
 import dev.sealer.core.log.CheckpointKeys;
@@ -207,5 +208,40 @@ public final class SealVerifier {
             return Verdict.invalid(Reason.MERKLE_PROOF_INVALID, "receipt is not included in checkpoint " + anchor.treeSize() + ": " + e.getMessage());
         }
         return Verdict.valid("included in checkpoint " + anchor.treeSize());
+    }
+
+    /**
+     * The checkpoint in {@code note}, dual-signed by suite {@code suiteId} of the trust bundle,
+     * whose certificate the pinned root keys signed; else UNKNOWN_SUITE or SIGNATURE_INVALID.
+     */
+    public Checkpoint checkpoint(String suiteId, String note) {
+        SuiteCertificate s = trust.suite(suiteId).orElseThrow(() -> new SealerException(Reason.UNKNOWN_SUITE,
+                "checkpoint signer " + suiteId + " is not in the trust bundle"));
+        if (!certified.computeIfAbsent(s.suiteId(), id -> s.isCertifiedBy(trust.root()))) {
+            throw new SealerException(Reason.SIGNATURE_INVALID, "suite certificate of " + s.suiteId() + " is not signed by the pinned root keys");
+        }
+        try {
+            return openCheckpoint(s, note);
+        } catch (RuntimeException e) {
+            throw new SealerException(Reason.SIGNATURE_INVALID, "checkpoint is not dual-signed by suite " + s.suiteId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A suite's windows by its certificate and the root-signed status list (SIGNATURE_INVALID when the list is not root-signed). */
+    public Optional<SuiteWindows> windows(String suiteId) {
+        Optional<SuiteCertificate> s = trust.suite(suiteId);
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SuiteWindows.of(s.get(), status(suiteId).orElse(null)));
+        } catch (IllegalStateException e) {
+            throw new SealerException(Reason.SIGNATURE_INVALID, e.getMessage(), e);
+        }
+    }
+
+    /** Whether the pinned root keys certified suite {@code suiteId} of the bundle. */
+    public boolean certifies(String suiteId) {
+        return trust.suite(suiteId).map(s -> certified.computeIfAbsent(s.suiteId(), id -> s.isCertifiedBy(trust.root()))).orElse(false);
     }
 }
