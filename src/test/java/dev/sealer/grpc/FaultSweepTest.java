@@ -199,6 +199,8 @@ class FaultSweepTest {
         r.put("sealer.v1.LogService/GetConsistencyProof", GetConsistencyProofRequest.newBuilder().setFromSize(1).build());
         r.put("sealer.v1.LogService/RunIntegritySweep", RunIntegritySweepRequest.getDefaultInstance());
         r.put("sealer.v1.AuditService/ListAuditEvents", ListAuditEventsRequest.getDefaultInstance());
+        r.put("sealer.v1.AuditService/MaterializeEvidence", dev.sealer.grpc.v1.MaterializeEvidenceRequest.newBuilder().setSealId(sealId)
+                .setReason(dev.sealer.grpc.v1.EvidenceReason.EVIDENCE_REASON_AUDIT).build());
         r.put("grpc.health.v1.Health/Check", HealthCheckRequest.getDefaultInstance());
         r.put("grpc.health.v1.Health/Watch", HealthCheckRequest.getDefaultInstance());
         return r;

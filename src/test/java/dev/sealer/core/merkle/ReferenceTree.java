@@ -8,16 +8,16 @@ import java.util.List;
  * written recursively over the leaf list exactly as the RFC defines them. Slow and obvious on
  * purpose; it shares nothing with the production code except {@link Rfc6962}.
  */
-final class ReferenceTree {
+public final class ReferenceTree {
 
     private final List<byte[]> leafHashes = new ArrayList<>();
 
-    void add(byte[] leafHash) {
+    public void add(byte[] leafHash) {
         leafHashes.add(leafHash);
     }
 
     /** MTH(D[lo:hi]). */
-    byte[] mth(int lo, int hi) {
+    public byte[] mth(int lo, int hi) {
         int n = hi - lo;
         if (n == 0) {
             return Rfc6962.emptyRoot();
@@ -30,7 +30,7 @@ final class ReferenceTree {
     }
 
     /** PATH(m, D[0:n]). */
-    List<byte[]> path(int m, int n) {
+    public List<byte[]> path(int m, int n) {
         return path(m, 0, n);
     }
 
@@ -52,7 +52,7 @@ final class ReferenceTree {
     }
 
     /** PROOF(m, D[0:n]) for 0 < m < n. */
-    List<byte[]> proof(int m, int n) {
+    public List<byte[]> proof(int m, int n) {
         return subproof(m, 0, n, true);
     }
 
