@@ -112,6 +112,14 @@ class EvidenceTest {
         byte[] changed = EvidencePackage.text(e.body()).replace("\"reason\":\"regulator\"", "\"reason\":\"audit\"").getBytes(StandardCharsets.UTF_8);
         Path forged = Files.writeString(dir.resolve("forged.json"), new EvidencePackage.Envelope(changed, e.suiteId(), e.signature()).toJson());
         assertEquals(2, SealerCli.run("verify-evidence", "--trust-bundle", bundle.toString(), forged.toString()));
+
+        // `sealer evidence` asks the running service the same way, for a query
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue("quarkus.grpc.server.test-port", Integer.class).orElse(9001);
+        Path byRequest = dir.resolve("by-request.json");
+        assertEquals(0, SealerCli.run("evidence", "--server", "localhost:" + port, "--plaintext", "--request-id", parent.getSeal().getRequestId(),
+                "--reason", "legal-hold", "--out", byRequest.toString()));
+        assertEquals(0, SealerCli.run("verify-evidence", "--trust-bundle", bundle.toString(), byRequest.toString()));
+        assertEquals("legal-hold", EvidenceVerifier.verify(Files.readAllBytes(byRequest), trust).body().reason());
     }
 
     @Test
