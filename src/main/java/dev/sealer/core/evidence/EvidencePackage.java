@@ -69,6 +69,22 @@ public final class EvidencePackage {
             latest.put("checkpoint", latestCheckpoint);
             latest.put("checkpoint_suite_id", latestCheckpointSuiteId);
             m.put("latest_checkpoint", latest);
+            // each anchoring checkpoint once (its note is ~5 kB), the items name it by tree size
+            Map<Long, Anchor> anchoring = new java.util.TreeMap<>();
+            for (Item i : items) {
+                if (i.anchor() != null) {
+                    anchoring.putIfAbsent(i.anchor().treeSize(), i.anchor());
+                }
+            }
+            List<Object> checkpoints = new ArrayList<>();
+            for (Anchor a : anchoring.values()) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("tree_size", a.treeSize());
+                c.put("checkpoint", a.checkpointNote());
+                c.put("checkpoint_suite_id", a.checkpointSuiteId());
+                checkpoints.add(c);
+            }
+            m.put("checkpoints", checkpoints);
             List<Object> seals = new ArrayList<>();
             for (Item i : items) {
                 Map<String, Object> s = new LinkedHashMap<>();
@@ -87,8 +103,6 @@ public final class EvidencePackage {
                     a.put("leaf_index", i.anchor().leafIndex());
                     a.put("tree_size", i.anchor().treeSize());
                     a.put("inclusion_proof", i.anchor().inclusionProof().stream().map(EvidencePackage::b64).toList());
-                    a.put("checkpoint", i.anchor().checkpointNote());
-                    a.put("checkpoint_suite_id", i.anchor().checkpointSuiteId());
                     s.put("anchor", a);
                     s.put("consistency_proof", i.consistency().stream().map(EvidencePackage::b64).toList());
                 }
@@ -111,6 +125,13 @@ public final class EvidencePackage {
                     throw new SealerException(Reason.MALFORMED_BUNDLE, "not a " + FORMAT + " body");
                 }
                 Map<String, Object> latest = Json.object(m, "latest_checkpoint");
+                Map<Long, Map<String, Object>> checkpoints = new java.util.HashMap<>();
+                for (Object o : Json.array(m, "checkpoints")) {
+                    Map<String, Object> c = Json.asObject(o, "checkpoint");
+                    if (checkpoints.put(Json.integer(c, "tree_size"), c) != null) {
+                        throw new SealerException(Reason.MALFORMED_BUNDLE, "two checkpoints of tree size " + Json.integer(c, "tree_size"));
+                    }
+                }
                 List<Item> items = new ArrayList<>();
                 for (Object o : Json.array(m, "seals")) {
                     Map<String, Object> s = Json.asObject(o, "seal");
@@ -122,8 +143,13 @@ public final class EvidencePackage {
                     Optional<Map<String, Object>> a = Json.optObject(s, "anchor");
                     if (a.isPresent()) {
                         Map<String, Object> am = a.get();
-                        anchor = new Anchor(Json.integer(am, "leaf_index"), Json.integer(am, "tree_size"), hashes(Json.array(am, "inclusion_proof")),
-                                Json.string(am, "checkpoint"), Json.string(am, "checkpoint_suite_id"));
+                        long size = Json.integer(am, "tree_size");
+                        Map<String, Object> cp = checkpoints.get(size);
+                        if (cp == null) {
+                            throw new SealerException(Reason.MALFORMED_BUNDLE, "an anchor names checkpoint " + size + ", not in \"checkpoints\"");
+                        }
+                        anchor = new Anchor(Json.integer(am, "leaf_index"), size, hashes(Json.array(am, "inclusion_proof")),
+                                Json.string(cp, "checkpoint"), Json.string(cp, "checkpoint_suite_id"));
                         consistency = hashes(Json.array(s, "consistency_proof"));
                     }
                     items.add(new Item(Json.string(s, "role"), unb64(Json.string(s, "receipt")), sig, anchor, consistency,
