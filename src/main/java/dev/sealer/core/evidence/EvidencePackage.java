@@ -64,6 +64,7 @@ public final class EvidencePackage {
             m.put("requested_at", Rfc3339.format(requestedAt));
             m.put("reason", reason);
             m.put("trust_bundle", trust.toJsonValue());
+            m.put("root_keys_sha256", rootFingerprint(trust));
             Map<String, Object> latest = new LinkedHashMap<>();
             latest.put("tree_size", latestTreeSize);
             latest.put("checkpoint", latestCheckpoint);
@@ -161,6 +162,9 @@ public final class EvidencePackage {
                         TrustBundle.parse(CanonicalJson.writeString(Json.object(m, "trust_bundle"))), Json.string(latest, "checkpoint"),
                         Json.string(latest, "checkpoint_suite_id"), Json.integer(latest, "tree_size"), items,
                         Math.toIntExact(Json.integer(m, "seal_count")), missing);
+                if (!Json.string(m, "root_keys_sha256").equals(rootFingerprint(b.trust()))) {
+                    throw new SealerException(Reason.MALFORMED_BUNDLE, "root_keys_sha256 is not the fingerprint of the carried trust bundle's root keys");
+                }
                 if (Json.bool(m, "complete") != b.complete()) {
                     throw new SealerException(Reason.MALFORMED_BUNDLE, "\"complete\" contradicts \"missing\"");
                 }
@@ -227,6 +231,19 @@ public final class EvidencePackage {
             return "signing";
         }
         return t.isBefore(w.verifyUntil()) ? "overlap" : "retired";
+    }
+
+    /**
+     * The fingerprint of a trust bundle's root keys, what every suite certificate and the status
+     * list chain to: lowercase hex SHA-256 of the canonical JSON of its {@code root_keys} member.
+     */
+    public static String rootFingerprint(TrustBundle trust) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(CanonicalJson.write(trust.toJsonValue().get("root_keys"))));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] tooLarge(int n) {

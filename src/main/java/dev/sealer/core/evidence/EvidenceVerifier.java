@@ -87,7 +87,8 @@ public final class EvidenceVerifier {
         if (pkg.valid()) {
             pkg = Verdict.valid("evidence package of " + body.sealCount() + " seal(s) (" + (body.items().size() - body.sealCount())
                     + " ancestor(s)) signed by suite " + envelope.suiteId() + " for " + body.requestedBy() + " at "
-                    + dev.sealer.core.time.Rfc3339.format(body.requestedAt()) + " (" + body.reason() + "); latest checkpoint " + latest.size());
+                    + dev.sealer.core.time.Rfc3339.format(body.requestedAt()) + " (" + body.reason() + "); latest checkpoint " + latest.size()
+                    + "; root keys " + EvidencePackage.rootFingerprint(pinned).substring(0, 16) + "…");
         }
         return new Report(pkg, seals, body);
     }
@@ -178,6 +179,6 @@ public final class EvidenceVerifier {
     }
 
     private static boolean sameRoot(TrustBundle a, TrustBundle b) {
-        return a.root().ecdsaPem().equals(b.root().ecdsaPem()) && a.root().mlDsaPem().equals(b.root().mlDsaPem());
+        return EvidencePackage.rootFingerprint(a).equals(EvidencePackage.rootFingerprint(b));
     }
 }
