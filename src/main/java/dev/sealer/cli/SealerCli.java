@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code sealer} command line. {@code serve} is handled by {@link dev.sealer.Main} before picocli. */
 @Command(name = "sealer", mixinStandardHelpOptions = true, version = "sealer 0.1.0",
         description = "Central sealing authority: dual-signed (Ed25519 + ML-DSA) receipts for ML artifact digests.",
-        subcommands = {SealerCli.Serve.class, VerifyCommand.class, VerifyEvidenceCommand.class, EvidenceCommand.class, SweepCommand.class})
+        subcommands = {SealerCli.Serve.class, VerifyCommand.class, VerifyEvidenceCommand.class, EvidenceCommand.class, SweepCommand.class,
+                CeremonyCommand.class})
 public final class SealerCli implements Runnable {
 
     public static int run(String... args) {

@@ -71,7 +71,7 @@ public final class SweepCommand implements Callable<Integer> {
     static dev.sealer.core.log.Checkpoint openKept(String note, TrustBundle trust) {
         RuntimeException last = null;
         for (SuiteCertificate s : trust.suites()) {
-            if (!s.isCertifiedBy(trust.root())) {
+            if (!trust.certifies(s)) {
                 continue;
             }
             try {
@@ -95,7 +95,7 @@ public final class SweepCommand implements Callable<Integer> {
                     Connection c = DriverManager.getConnection(url, user, passwordEnv == null ? null : System.getenv(passwordEnv))) {
                 java.util.Arrays.fill(pin, '\0');
                 // only suites whose certificates the pinned root keys signed
-                IntegrityCheck check = new IntegrityCheck(auth, id -> trust.suite(id).filter(s -> s.isCertifiedBy(trust.root())), authority + "/log");
+                IntegrityCheck check = new IntegrityCheck(auth, id -> trust.suite(id).filter(trust::certifies), authority + "/log");
                 for (Path kept : keptCheckpoints) {
                     dev.sealer.core.log.Checkpoint cp = openKept(Files.readString(kept), trust);
                     check.expect(cp.size(), cp.rootHash(), "the kept checkpoint " + cp.size() + " (" + kept.getFileName() + ")");

@@ -36,6 +36,11 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--trust-bundle", required = true, paramLabel = "FILE", description = "trust bundle JSON (GetTrustBundle)")
     Path trustBundle;
 
+    @Option(names = "--pinned-root", paramLabel = "FILE",
+            description = {"a trust bundle whose root keys you pinned earlier (default: the root keys of --trust-bundle). After a root rollover,",
+                    "a newer --trust-bundle is accepted when its root_chain cross-certifies its root from these keys."})
+    Path pinnedRoot;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Artifact artifact;
 
@@ -81,7 +86,14 @@ public final class VerifyCommand implements Callable<Integer> {
             err.println("sealer verify: " + e.getMessage());
             return ERROR;
         }
-        Verdict verdict = new SealVerifier(trust).verify(bundle, expected);
+        SealVerifier verifier;
+        try {
+            verifier = pinnedRoot == null ? new SealVerifier(trust) : new SealVerifier(trust, TrustBundle.parse(Files.readString(pinnedRoot)).root());
+        } catch (IOException | RuntimeException e) {
+            err.println("sealer verify: cannot use the pinned root " + pinnedRoot + ": " + e.getMessage());
+            return ERROR;
+        }
+        Verdict verdict = verifier.verify(bundle, expected);
         if (verdict.valid()) {
             out.println("VALID: " + verdict.detail());
             return VALID;

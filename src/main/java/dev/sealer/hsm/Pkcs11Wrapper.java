@@ -30,6 +30,17 @@ final class Pkcs11Wrapper {
     static final long CKA_EXTRACTABLE = 0x162L;
     static final long CKK_GENERIC_SECRET = 0x10L;
     static final long CKF_SERIAL_SESSION = 0x4L;
+    static final long CKF_RW_SESSION = 0x2L;
+    static final long CKO_PRIVATE_KEY = 3L;
+    static final long CKA_TOKEN = 0x1L;
+    static final long CKA_ID = 0x102L;
+    static final long CKA_VERIFY = 0x10aL;
+    static final long CKA_LOCAL = 0x163L;
+    static final long CKA_NEVER_EXTRACTABLE = 0x164L;
+    static final long CKA_ALWAYS_SENSITIVE = 0x165L;
+    static final long CKA_MODIFIABLE = 0x170L;
+    static final long CKK_EC = 0x3L;
+    static final long CKM_GENERIC_SECRET_KEY_GEN = 0x350L;
 
     private static final String PKG = "sun.security.pkcs11.wrapper.";
 
@@ -153,6 +164,96 @@ final class Pkcs11Wrapper {
 
     private long longValue(Object attr) throws ReflectiveOperationException {
         return (long) attrClass.getMethod("getLong").invoke(attr);
+    }
+
+    /** Handles of the objects of {@code objectClass} labelled {@code label} (the token must be logged in for private ones). */
+    long[] objectsWithLabel(long slot, long objectClass, String label) {
+        return objectsWith(slot, objectClass, CKA_LABEL, label.toCharArray());
+    }
+
+    /** Handles of the objects of {@code objectClass} whose CKA_ID is {@code id}. */
+    long[] objectsWithId(long slot, long objectClass, byte[] id) {
+        return objectsWith(slot, objectClass, CKA_ID, id);
+    }
+
+    private long[] objectsWith(long slot, long objectClass, long type, Object value) {
+        long session = openSession(slot, CKF_SERIAL_SESSION);
+        try {
+            Object template = java.lang.reflect.Array.newInstance(attrClass, 2);
+            java.lang.reflect.Array.set(template, 0, attrLong.newInstance(CKA_CLASS, objectClass));
+            java.lang.reflect.Array.set(template, 1, attrChars.newInstance(type, value));
+            call("C_FindObjectsInit", new Class<?>[] {long.class, template.getClass()}, session, template);
+            long[] handles = (long[]) call("C_FindObjects", new Class<?>[] {long.class, long.class}, session, 16L);
+            call("C_FindObjectsFinal", new Class<?>[] {long.class}, session);
+            return handles;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            call("C_CloseSession", new Class<?>[] {long.class}, session);
+        }
+    }
+
+    /**
+     * The boolean or integer value of each attribute type of an object, read one at a time (a type
+     * the object does not have is left out); never CKA_VALUE.
+     */
+    java.util.Map<Long, Object> attributes(long slot, long handle, long[] types, java.util.Set<Long> integers) {
+        long session = openSession(slot, CKF_SERIAL_SESSION);
+        try {
+            java.util.Map<Long, Object> result = new java.util.LinkedHashMap<>();
+            for (long type : types) {
+                if (type == CKA_VALUE) {
+                    throw new IllegalArgumentException("never read CKA_VALUE");
+                }
+                Object attrs = java.lang.reflect.Array.newInstance(attrClass, 1);
+                java.lang.reflect.Array.set(attrs, 0, attrTypeOnly.newInstance(type));
+                try {
+                    call("C_GetAttributeValue", new Class<?>[] {long.class, long.class, attrs.getClass()}, session, handle, attrs);
+                } catch (HsmException absent) {
+                    continue;
+                }
+                Object a = java.lang.reflect.Array.get(attrs, 0);
+                result.put(type, integers.contains(type) ? (Object) longValue(a) : (Object) bool(a));
+            }
+            return result;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            call("C_CloseSession", new Class<?>[] {long.class}, session);
+        }
+    }
+
+    /**
+     * C_GenerateKey in a read/write session with {@code mechanism} and a template of
+     * (type, value) pairs whose values are Boolean, Long, String (as CK_UTF8CHAR) or byte[]; returns the handle.
+     */
+    long generateKey(long slot, long mechanism, Object[][] template) {
+        long session = openSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION);
+        try {
+            Object attrs = java.lang.reflect.Array.newInstance(attrClass, template.length);
+            for (int i = 0; i < template.length; i++) {
+                long type = (Long) template[i][0];
+                Object v = template[i][1];
+                Object a = switch (v) {
+                    case Boolean b -> attrClass.getConstructor(long.class, boolean.class).newInstance(type, b);
+                    case Long l -> attrLong.newInstance(type, l);
+                    case String str -> attrChars.newInstance(type, (Object) str.toCharArray());
+                    case byte[] bytes -> attrChars.newInstance(type, (Object) bytes);
+                    default -> throw new IllegalArgumentException("attribute value " + v.getClass());
+                };
+                java.lang.reflect.Array.set(attrs, i, a);
+            }
+            Object mech = Class.forName(PKG + "CK_MECHANISM").getConstructor(long.class).newInstance(mechanism);
+            return (long) call("C_GenerateKey", new Class<?>[] {long.class, mech.getClass(), attrs.getClass()}, session, mech, attrs);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            call("C_CloseSession", new Class<?>[] {long.class}, session);
+        }
+    }
+
+    private long openSession(long slot, long flags) {
+        return (long) call("C_OpenSession", new Class<?>[] {long.class, long.class, Object.class, wrapperClass("CK_NOTIFY")}, slot, flags, null, null);
     }
 
     private Object call(String name, Class<?>[] types, Object... args) {

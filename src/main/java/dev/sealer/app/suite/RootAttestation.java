@@ -11,7 +11,8 @@ import dev.sealer.hsm.Pkcs11Hsm;
 /**
  * The root attestation keys. ECDSA P-256 signs inside the HSM. SoftHSM2 (and SunPKCS11) have no
  * ML-DSA, so the post-quantum root key is derived from the HSM root secret
- * ({@code info = ("sealer/v1/root-attest", "root", "ml-dsa-65")}) for each certification and
+ * ({@code info = ("sealer/v1/root-attest", <root id>, "ml-dsa-65")}; the first root's id is
+ * {@code root}, a rolled-over root has the id its ceremony gave it) for each certification and
  * wiped right after: it exists in memory only while a suite is being certified.
  */
 public final class RootAttestation implements RootSigner {
@@ -19,10 +20,17 @@ public final class RootAttestation implements RootSigner {
     public static final SignatureAlgorithm ML_DSA = SignatureAlgorithm.ML_DSA_65;
 
     private final Pkcs11Hsm hsm;
+    private final String rootId;
     private final RootKeys publicKeys;
 
     public RootAttestation(Pkcs11Hsm hsm) {
+        this(hsm, ROOT_ID);
+    }
+
+    /** The root attestation keys of root {@code rootId}: the HSM's attestation key and the ML-DSA key derived for that id. */
+    public RootAttestation(Pkcs11Hsm hsm, String rootId) {
         this.hsm = hsm;
+        this.rootId = rootId;
         SigningKey pq = deriveMlDsa();
         try {
             this.publicKeys = new RootKeys(hsm.attestationPublicKey(), ML_DSA, pq.publicKey());
@@ -32,7 +40,7 @@ public final class RootAttestation implements RootSigner {
     }
 
     private SigningKey deriveMlDsa() {
-        try (SecretBytes seed = DerivationInfo.deriveSeed(hsm.rootKey(), DerivationInfo.ROOT_ATTESTATION_LABEL, ROOT_ID, ML_DSA)) {
+        try (SecretBytes seed = DerivationInfo.deriveSeed(hsm.rootKey(), DerivationInfo.ROOT_ATTESTATION_LABEL, rootId, ML_DSA)) {
             return SigningKey.fromSeed(ML_DSA, seed);
         }
     }
@@ -50,6 +58,10 @@ public final class RootAttestation implements RootSigner {
         } finally {
             pq.wipe();
         }
+    }
+
+    public String rootId() {
+        return rootId;
     }
 
     @Override

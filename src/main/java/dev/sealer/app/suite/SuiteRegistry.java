@@ -72,7 +72,19 @@ public class SuiteRegistry {
     @ConfigProperty(name = "sealer.suite.signing-wait", defaultValue = "PT5S")
     Duration signingWait;
 
+    /** The root id of the attestation keys ({@code root} for the first root; a rolled-over root's id from its ceremony). */
+    @ConfigProperty(name = "sealer.root.id", defaultValue = RootAttestation.ROOT_ID)
+    String rootId;
+
+    /**
+     * The trust bundle the last key ceremony wrote: its first suite is adopted on a first start,
+     * and its root chain (cross-certificates of a root rollover) is published in every bundle.
+     */
+    @ConfigProperty(name = "sealer.root.ceremony-bundle")
+    java.util.Optional<java.nio.file.Path> ceremonyBundle;
+
     private volatile RootAttestation root;
+    private List<dev.sealer.core.suite.RootCrossCertificate> rootChain = List.of();
     private volatile State state;
     private SuiteLifecycle.Policy policy;
     /** The signing suite's keys, lent to signers; superseded keys are wiped when their last lease closes. */
@@ -93,9 +105,17 @@ public class SuiteRegistry {
 
     @PostConstruct
     void start() {
-        root = new RootAttestation(hsm.hsm());
+        root = new RootAttestation(hsm.hsm(), rootId);
         policy = new SuiteLifecycle.Policy(rotationPeriod, overlap, handover);
-        change(new SuiteLifecycle.Start("system"));
+        SuiteLifecycle.Command first = new SuiteLifecycle.Start("system");
+        if (ceremonyBundle.isPresent()) {
+            TrustBundle ceremony = CeremonyBundle.read(ceremonyBundle.get(), root.publicKeys(), authority);
+            rootChain = ceremony.rootChain();
+            if (rootChain.isEmpty() && ceremony.suites().size() == 1) {
+                first = new SuiteLifecycle.Adopt(ceremony.suites().getFirst(), "key-ceremony");
+            }
+        }
+        change(first);
     }
 
     /**
@@ -318,7 +338,7 @@ public class SuiteRegistry {
             }
             throw e;
         }
-        TrustBundle bundle = new TrustBundle(authority, root.publicKeys(), ledger.certificates(), now, status);
+        TrustBundle bundle = new TrustBundle(authority, root.publicKeys(), ledger.certificates(), now, status, rootChain);
         // the trust bundle knows the new suite before anything (a seal, a checkpoint) is signed with its keys
         state = new State(ledger, version, cert, active.windows(), bundle, new SealVerifier(bundle));
         if (keys != null) {

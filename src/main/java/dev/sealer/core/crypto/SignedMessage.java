@@ -11,6 +11,8 @@ public final class SignedMessage {
     public static final String SUITE_CERTIFICATE = "sealer/v1/suite-certificate\n";
     public static final String REVOCATION = "sealer/v1/revocation\n";
     public static final String EVIDENCE = "sealer/v1/evidence\n";
+    public static final String ROOT_CROSS_CERTIFICATE = "sealer/v1/root-cross-certificate\n";
+    public static final String CEREMONY_TRANSCRIPT = "sealer/v1/ceremony-transcript\n";
 
     private SignedMessage() {
     }

@@ -24,6 +24,30 @@ public record RootKeys(PublicKey ecdsaP256, SignatureAlgorithm mlDsaAlgorithm, b
         return mlDsa.clone();
     }
 
+    /** True when both keys are the same as {@code other}'s (compares their encodings). */
+    public boolean sameAs(RootKeys other) {
+        return other != null && mlDsaAlgorithm == other.mlDsaAlgorithm && java.util.Arrays.equals(mlDsa, other.mlDsa)
+                && java.util.Arrays.equals(ecdsaP256.getEncoded(), other.ecdsaP256.getEncoded());
+    }
+
+    /** Hex SHA-256 of the ECDSA key's SubjectPublicKeyInfo DER (the fingerprint transcripts record). */
+    public String ecdsaFingerprint() {
+        return sha256Hex(ecdsaP256.getEncoded());
+    }
+
+    /** Hex SHA-256 of the raw ML-DSA public key. */
+    public String mlDsaFingerprint() {
+        return sha256Hex(mlDsa);
+    }
+
+    static String sha256Hex(byte[] b) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** True only when both root signatures over {@code message} are valid. */
     public boolean verify(byte[] message, byte[] ecdsaSignature, byte[] mlDsaSignature) {
         if (ecdsaSignature == null || mlDsaSignature == null) {

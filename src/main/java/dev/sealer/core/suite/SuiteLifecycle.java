@@ -89,6 +89,17 @@ public final class SuiteLifecycle {
     }
 
     /**
+     * First start after a key ceremony: when the history is empty, the suite the ceremony certified
+     * (its windows as certified) is created and activated, provided it signs now; with any history
+     * this is {@link Start}.
+     */
+    public record Adopt(SuiteCertificate certificate, String actor) implements Command {
+        public Adopt {
+            Objects.requireNonNull(certificate, "certificate");
+        }
+    }
+
+    /**
      * The scheduled check: create a suite when none is active, rotate when the active suite's
      * signing window ends within the handover, retire OVERLAP suites past their verify_until.
      */
@@ -120,6 +131,19 @@ public final class SuiteLifecycle {
             case Start s -> {
                 if (active.isEmpty()) {
                     create(ledger, t, s.actor(), policy, factory, events);
+                }
+            }
+            case Adopt a -> {
+                if (ledger.all().isEmpty()) {
+                    SuiteCertificate cert = a.certificate();
+                    if (t.isBefore(cert.signFrom()) || !t.isBefore(cert.signUntil())) {
+                        throw new SealerException(Reason.OUTSIDE_VALIDITY, "the ceremony's first suite " + cert.suiteId() + " does not sign now: its window is ["
+                                + dev.sealer.core.time.Rfc3339.format(cert.signFrom()) + ", " + dev.sealer.core.time.Rfc3339.format(cert.signUntil()) + ")");
+                    }
+                    events.add(new SuiteEvent(cert.suiteId(), SuiteEvent.Type.CREATED, t, a.actor(), CanonicalJson.writeString(cert.toJsonValue())));
+                    events.add(new SuiteEvent(cert.suiteId(), SuiteEvent.Type.ACTIVATED, t, a.actor(), "{}"));
+                } else if (active.isEmpty()) {
+                    create(ledger, t, a.actor(), policy, factory, events);
                 }
             }
             case Tick tick -> {

@@ -17,16 +17,52 @@ import java.util.Optional;
  * certificate they signed. Suite certificates are checked against the root keys before use,
  * so the file may travel over untrusted channels once the root keys are pinned.
  */
-public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate> suites, Instant issuedAt, SuiteStatusList statusList) {
+public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate> suites, Instant issuedAt, SuiteStatusList statusList,
+        List<RootCrossCertificate> rootChain) {
     public static final String FORMAT = "sealer-trust-bundle/v1";
 
     public TrustBundle {
         suites = List.copyOf(suites);
+        rootChain = rootChain == null ? List.of() : List.copyOf(rootChain);
+    }
+
+    public TrustBundle(String authority, RootKeys root, List<SuiteCertificate> suites, Instant issuedAt, SuiteStatusList statusList) {
+        this(authority, root, suites, issuedAt, statusList, List.of());
+    }
+
+    /**
+     * The root key sets trusted from {@code anchor} (a pinned root): the anchor, then every subject
+     * of a cross-certificate in {@link #rootChain()} whose issuer is already trusted and whose two
+     * signatures verify, until nothing is added. Without a chain this is just the anchor.
+     */
+    public List<RootKeys> trustedRoots(RootKeys anchor) {
+        List<RootKeys> trusted = new ArrayList<>(List.of(anchor));
+        boolean added = true;
+        while (added) {
+            added = false;
+            for (RootCrossCertificate c : rootChain) {
+                if (trusted.stream().anyMatch(c.issuer()::sameAs) && trusted.stream().noneMatch(c.subject()::sameAs) && c.isSigned()) {
+                    trusted.add(c.subject());
+                    added = true;
+                }
+            }
+        }
+        return List.copyOf(trusted);
+    }
+
+    /** The bundle's own root and those it reaches through its chain. */
+    public List<RootKeys> trustedRoots() {
+        return trustedRoots(root);
+    }
+
+    /** True when a root trusted from the bundle's own root certified {@code suite}. */
+    public boolean certifies(SuiteCertificate suite) {
+        return trustedRoots().stream().anyMatch(suite::isCertifiedBy);
     }
 
     /** A bundle without a status list: every certified suite is in good standing. */
     public TrustBundle(String authority, RootKeys root, List<SuiteCertificate> suites, Instant issuedAt) {
-        this(authority, root, suites, issuedAt, null);
+        this(authority, root, suites, issuedAt, null, List.of());
     }
 
     public Optional<SuiteCertificate> suite(String suiteId) {
@@ -42,6 +78,9 @@ public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate
         m.put("suites", suites.stream().map(SuiteCertificate::toJsonValue).toList());
         if (statusList != null) {
             m.put("status_list", statusList.toJsonValue());
+        }
+        if (!rootChain.isEmpty()) {
+            m.put("root_chain", rootChain.stream().map(RootCrossCertificate::toJsonValue).toList());
         }
         return m;
     }
@@ -71,6 +110,12 @@ public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate
             suites.add(SuiteCertificate.fromJsonValue(Json.asObject(s, "suite certificate")));
         }
         SuiteStatusList status = Json.optObject(m, "status_list").map(SuiteStatusList::fromJsonValue).orElse(null);
-        return new TrustBundle(Json.string(m, "authority"), root, suites, Rfc3339.parse(Json.string(m, "issued_at")), status);
+        List<RootCrossCertificate> chain = new ArrayList<>();
+        if (m.containsKey("root_chain")) {
+            for (Object c : Json.array(m, "root_chain")) {
+                chain.add(RootCrossCertificate.fromJsonValue(Json.asObject(c, "root cross-certificate")));
+            }
+        }
+        return new TrustBundle(Json.string(m, "authority"), root, suites, Rfc3339.parse(Json.string(m, "issued_at")), status, chain);
     }
 }

@@ -39,8 +39,30 @@ public final class SealVerifier {
     /** Whether the bundle's status list is signed by the root keys; null until first checked (apart from suite ids: any string is a suite id). */
     private volatile Boolean statusListSigned;
 
+    /** The root key sets suite certificates may be signed by: the pinned root and those its chain reaches. */
+    private final java.util.List<dev.sealer.core.suite.RootKeys> trustedRoots;
+
+    /** Verifies with the bundle's own root pinned (and the roots its chain reaches from there). */
     public SealVerifier(TrustBundle trust) {
+        this(trust, trust.root());
+    }
+
+    /**
+     * Verifies with {@code pinned} as the trust anchor: a bundle issued after a root rollover is
+     * accepted when its chain of cross-certificates leads from the pinned root to the bundle's
+     * root; suites certified by any root on the way verify. Throws IllegalArgumentException when the
+     * bundle's root is not reachable from the pinned one.
+     */
+    public SealVerifier(TrustBundle trust, dev.sealer.core.suite.RootKeys pinned) {
         this.trust = trust;
+        this.trustedRoots = trust.trustedRoots(pinned);
+        if (trustedRoots.stream().noneMatch(trust.root()::sameAs)) {
+            throw new IllegalArgumentException("the trust bundle's root keys are neither the pinned root keys nor cross-certified from them");
+        }
+    }
+
+    private boolean isCertified(SuiteCertificate suite) {
+        return trustedRoots.stream().anyMatch(suite::isCertifiedBy);
     }
 
     public TrustBundle trust() {
@@ -66,8 +88,8 @@ public final class SealVerifier {
             return Verdict.invalid(Reason.UNKNOWN_SUITE, "suite " + receipt.suiteId() + " is not in the trust bundle");
         }
         SuiteCertificate suite = found.get();
-        if (!certified.computeIfAbsent(suite.suiteId(), id -> suite.isCertifiedBy(trust.root()))) {
-            return Verdict.invalid(Reason.SIGNATURE_INVALID, "suite certificate of " + suite.suiteId() + " is not signed by the pinned root keys");
+        if (!certified.computeIfAbsent(suite.suiteId(), id -> isCertified(suite))) {
+            return Verdict.invalid(Reason.SIGNATURE_INVALID, "suite certificate of " + suite.suiteId() + " is not signed by the pinned root keys (nor by a root cross-certified from them)");
         }
         boolean unsigned = signature == null || (signature.ed25519() == null && signature.mlDsa() == null);
         if (!(unsigned && anchor != null)) {
@@ -189,8 +211,8 @@ public final class SealVerifier {
             return Verdict.invalid(Reason.UNKNOWN_SUITE, "checkpoint signer " + anchor.checkpointSuiteId() + " is not in the trust bundle");
         }
         SuiteCertificate s = signer.get();
-        if (!certified.computeIfAbsent(s.suiteId(), id -> s.isCertifiedBy(trust.root()))) {
-            return Verdict.invalid(Reason.SIGNATURE_INVALID, "suite certificate of " + s.suiteId() + " is not signed by the pinned root keys");
+        if (!certified.computeIfAbsent(s.suiteId(), id -> isCertified(s))) {
+            return Verdict.invalid(Reason.SIGNATURE_INVALID, "suite certificate of " + s.suiteId() + " is not signed by the pinned root keys (nor by a root cross-certified from them)");
         }
         Checkpoint checkpoint;
         try {
