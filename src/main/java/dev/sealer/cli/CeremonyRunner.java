@@ -194,7 +194,7 @@ final class CeremonyRunner {
 
     private void generate(Transcript.Builder t, TokenCeremony token, CeremonyConfig.KeyDefinition k) {
         TokenCeremony.KeyReport r = k.algorithm().equals("generic-secret-256") ? token.generateSecret(k.label(), k.id())
-                : token.generateEcP256(k.label(), k.subject(), k.validityDays());
+                : token.generateEcP256(k.label(), k.id(), k.subject(), k.validityDays());
         done(t, "generate-key", keyJson(k, r), k.label() + " handle " + r.handle() + (r.publicKey() == null ? ""
                 : ", public key sha256 " + RootKeysFingerprint.of(r.publicKey().getEncoded()).substring(0, 16) + "...") + ", attributes as required");
     }

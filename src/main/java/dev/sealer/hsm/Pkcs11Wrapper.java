@@ -32,6 +32,7 @@ final class Pkcs11Wrapper {
     static final long CKF_SERIAL_SESSION = 0x4L;
     static final long CKF_RW_SESSION = 0x2L;
     static final long CKO_PRIVATE_KEY = 3L;
+    static final long CKO_CERTIFICATE = 1L;
     static final long CKA_TOKEN = 0x1L;
     static final long CKA_ID = 0x102L;
     static final long CKA_VERIFY = 0x10aL;
@@ -230,19 +231,7 @@ final class Pkcs11Wrapper {
     long generateKey(long slot, long mechanism, Object[][] template) {
         long session = openSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION);
         try {
-            Object attrs = java.lang.reflect.Array.newInstance(attrClass, template.length);
-            for (int i = 0; i < template.length; i++) {
-                long type = (Long) template[i][0];
-                Object v = template[i][1];
-                Object a = switch (v) {
-                    case Boolean b -> attrClass.getConstructor(long.class, boolean.class).newInstance(type, b);
-                    case Long l -> attrLong.newInstance(type, l);
-                    case String str -> attrChars.newInstance(type, (Object) str.toCharArray());
-                    case byte[] bytes -> attrChars.newInstance(type, (Object) bytes);
-                    default -> throw new IllegalArgumentException("attribute value " + v.getClass());
-                };
-                java.lang.reflect.Array.set(attrs, i, a);
-            }
+            Object attrs = template(template);
             Object mech = Class.forName(PKG + "CK_MECHANISM").getConstructor(long.class).newInstance(mechanism);
             return (long) call("C_GenerateKey", new Class<?>[] {long.class, mech.getClass(), attrs.getClass()}, session, mech, attrs);
         } catch (ReflectiveOperationException e) {
@@ -250,6 +239,54 @@ final class Pkcs11Wrapper {
         } finally {
             call("C_CloseSession", new Class<?>[] {long.class}, session);
         }
+    }
+
+    /** C_SetAttributeValue in a read/write session; values as for {@link #generateKey}. */
+    void setAttributes(long slot, long handle, Object[][] template) {
+        long session = openSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION);
+        try {
+            Object attrs = template(template);
+            call("C_SetAttributeValue", new Class<?>[] {long.class, long.class, attrs.getClass()}, session, handle, attrs);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            call("C_CloseSession", new Class<?>[] {long.class}, session);
+        }
+    }
+
+    /** A byte-array attribute of an object (CKA_ID); never CKA_VALUE. */
+    byte[] bytesAttribute(long slot, long handle, long type) {
+        if (type == CKA_VALUE) {
+            throw new IllegalArgumentException("never read CKA_VALUE");
+        }
+        long session = openSession(slot, CKF_SERIAL_SESSION);
+        try {
+            Object attrs = java.lang.reflect.Array.newInstance(attrClass, 1);
+            java.lang.reflect.Array.set(attrs, 0, attrTypeOnly.newInstance(type));
+            call("C_GetAttributeValue", new Class<?>[] {long.class, long.class, attrs.getClass()}, session, handle, attrs);
+            return (byte[]) attrClass.getMethod("getByteArray").invoke(java.lang.reflect.Array.get(attrs, 0));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            call("C_CloseSession", new Class<?>[] {long.class}, session);
+        }
+    }
+
+    private Object template(Object[][] template) throws ReflectiveOperationException {
+        Object attrs = java.lang.reflect.Array.newInstance(attrClass, template.length);
+        for (int i = 0; i < template.length; i++) {
+            long type = (Long) template[i][0];
+            Object v = template[i][1];
+            Object a = switch (v) {
+                case Boolean b -> attrClass.getConstructor(long.class, boolean.class).newInstance(type, b);
+                case Long l -> attrLong.newInstance(type, l);
+                case String str -> attrChars.newInstance(type, (Object) str.toCharArray());
+                case byte[] bytes -> attrChars.newInstance(type, (Object) bytes);
+                default -> throw new IllegalArgumentException("attribute value " + v.getClass());
+            };
+            java.lang.reflect.Array.set(attrs, i, a);
+        }
+        return attrs;
     }
 
     private long openSession(long slot, long flags) {
