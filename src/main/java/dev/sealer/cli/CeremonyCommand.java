@@ -68,7 +68,7 @@ public final class CeremonyCommand implements Runnable {
         return e instanceof IOException ? 1 : 2;
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true, description = {"Perform the ceremony CONFIG describes, step by step, against the PKCS#11 token.",
+    @Command(name = "run", mixinStandardHelpOptions = true, description = {"Perform the ceremony a ceremony file describes, step by step, against the PKCS#11 token.",
             "new-root: initialises the token, splits its PINs M-of-N and prints each custodian's share once, creates the root keys,",
             "certifies the first suite, writes the trust bundle and the signed transcript.",
             "root-rollover: needs M custody shares (--share-file), creates the new root, cross-certifies it with the old one,",
@@ -126,8 +126,9 @@ public final class CeremonyCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true, description = {"Check a ceremony transcript against a trust bundle: both root signatures,",
-            "that the bundle trusts the transcript's root, the authority, the bundle's SHA-256, and (with --config) that every planned step is recorded."})
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = {"Check a signed ceremony transcript against a trust bundle.",
+            "Both root signatures, that the bundle trusts the transcript's root, the authority, the bundle's SHA-256,",
+            "and (with --config) that every planned step is recorded in order."})
     static final class Verify implements Callable<Integer> {
         @Option(names = "--transcript", required = true, paramLabel = "FILE")
         Path transcript;
@@ -195,8 +196,8 @@ public final class CeremonyCommand implements Runnable {
         }
     }
 
-    @Command(name = "check-token", mixinStandardHelpOptions = true, description = {"Open the token (after a restore, a move, a new host) and prove it holds",
-            "this authority's root: the root attestation keys and every suite's operational public keys derived from it equal the trust bundle's."})
+    @Command(name = "check-token", mixinStandardHelpOptions = true, description = {"Prove a token holds this authority's root (after a restore, a move, a new host).",
+            "The root attestation keys and every suite's operational public keys, derived from the token, must equal the trust bundle's."})
     static final class CheckToken implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         TokenOptions token = new TokenOptions();
@@ -243,8 +244,8 @@ public final class CeremonyCommand implements Runnable {
         }
     }
 
-    @Command(name = "pin-file", mixinStandardHelpOptions = true, description = {"Reconstruct the token's user PIN from at least M custody shares and",
-            "write it to a new file (mode 0600) for the service (sealer.hsm.pin-file). Refuses with fewer than M shares."})
+    @Command(name = "pin-file", mixinStandardHelpOptions = true, description = {"Write the token's user PIN, rebuilt from M custody shares, for the service.",
+            "The new file (mode 0600) is what sealer.hsm.pin-file names. Refuses with fewer than M shares."})
     static final class PinFile implements Callable<Integer> {
         @Option(names = "--transcript", required = true, paramLabel = "FILE")
         Path transcript;
@@ -279,8 +280,8 @@ public final class CeremonyCommand implements Runnable {
         }
     }
 
-    @Command(name = "backup", mixinStandardHelpOptions = true, description = {"Copy a SoftHSM2 token store (every file under directories.tokendir of",
-            "SOFTHSM_CONF) into a new directory with a sha256sum manifest. The objects stay encrypted under the token's PINs;",
+    @Command(name = "backup", mixinStandardHelpOptions = true, description = {"Back up a SoftHSM2 token store into a new directory, with a sha256sum manifest.",
+            "Every file under directories.tokendir of the SoftHSM2 configuration is copied. The objects stay encrypted under the token's PINs;",
             "the keys are non-extractable, so a wrapped export (C_WrapKey) is refused by the HSM (docs/runbooks.md)."})
     static final class Backup implements Callable<Integer> {
         @Option(names = "--softhsm-conf", required = true, paramLabel = "FILE", description = "the SoftHSM2 configuration naming the token directory")
@@ -310,8 +311,8 @@ public final class CeremonyCommand implements Runnable {
         }
     }
 
-    @Command(name = "restore", mixinStandardHelpOptions = true, description = {"Restore a backup into a fresh token directory: check every file against",
-            "the manifest, copy the token store and write DIR/softhsm2.conf pointing at it. Then run check-token."})
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = {"Restore a token backup into a fresh directory.",
+            "Every file is checked against the manifest, the token store copied and DIR/softhsm2.conf written pointing at it. Then run check-token."})
     static final class Restore implements Callable<Integer> {
         @Option(names = "--from", required = true, paramLabel = "DIR", description = "a directory written by backup")
         Path from;
