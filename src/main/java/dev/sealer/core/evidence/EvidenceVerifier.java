@@ -55,12 +55,12 @@ public final class EvidenceVerifier {
             return new Report(Verdict.invalid(e.reason(), e.getMessage()), List.of(), null);
         }
         TrustBundle carried = body.trust();
-        if (!sameRoot(carried, pinned)) {
+        if (!sameRoot(pinned, carried)) {
             return new Report(Verdict.invalid(Reason.SIGNATURE_INVALID, "the package's trust bundle is under other root keys than the pinned ones"),
                     List.of(), body);
         }
         // the carried bundle (its suites certified by the pinned root, its status list root-signed) may be newer than the pinned file
-        SealVerifier verifier = new SealVerifier(carried);
+        SealVerifier verifier = new SealVerifier(carried, pinned.root());
         Verdict pkg = checkSigner(verifier, envelope, body);
         Checkpoint latest = null;
         if (pkg.valid()) {
@@ -101,7 +101,7 @@ public final class EvidenceVerifier {
         if (suite.isEmpty()) {
             return Verdict.invalid(Reason.UNKNOWN_SUITE, "the package is signed by suite " + envelope.suiteId() + ", not in the trust bundle");
         }
-        if (!suite.get().isCertifiedBy(pinned.root())) {
+        if (!pinned.certifies(suite.get()) && !carried.trustedRoots(pinned.root()).stream().anyMatch(suite.get()::isCertifiedBy)) {
             return Verdict.invalid(Reason.SIGNATURE_INVALID, "suite " + envelope.suiteId() + " is not certified by the pinned root keys");
         }
         if (!suite.get().verifies(EvidencePackage.signedMessage(envelope.body()), envelope.signature())) {
@@ -178,7 +178,9 @@ public final class EvidenceVerifier {
         return new SealResult(item.role(), id, Verdict.valid(v.detail() + "; consistent with checkpoint " + latest.size() + "; suite " + now + " at requested_at"));
     }
 
-    private static boolean sameRoot(TrustBundle a, TrustBundle b) {
-        return EvidencePackage.rootFingerprint(a).equals(EvidencePackage.rootFingerprint(b));
+    /** The carried bundle's root is the pinned one, or one the carried bundle's root chain cross-certifies from it (root rollover). */
+    private static boolean sameRoot(TrustBundle pinned, TrustBundle carried) {
+        return EvidencePackage.rootFingerprint(pinned).equals(EvidencePackage.rootFingerprint(carried))
+                || carried.trustedRoots(pinned.root()).stream().anyMatch(carried.root()::sameAs);
     }
 }

@@ -239,7 +239,7 @@ public final class SealVerifier {
     public Checkpoint checkpoint(String suiteId, String note) {
         SuiteCertificate s = trust.suite(suiteId).orElseThrow(() -> new SealerException(Reason.UNKNOWN_SUITE,
                 "checkpoint signer " + suiteId + " is not in the trust bundle"));
-        if (!certified.computeIfAbsent(s.suiteId(), id -> s.isCertifiedBy(trust.root()))) {
+        if (!certified.computeIfAbsent(s.suiteId(), id -> isCertified(s))) {
             throw new SealerException(Reason.SIGNATURE_INVALID, "suite certificate of " + s.suiteId() + " is not signed by the pinned root keys");
         }
         try {
@@ -264,6 +264,6 @@ public final class SealVerifier {
 
     /** Whether the pinned root keys certified suite {@code suiteId} of the bundle. */
     public boolean certifies(String suiteId) {
-        return trust.suite(suiteId).map(s -> certified.computeIfAbsent(s.suiteId(), id -> s.isCertifiedBy(trust.root()))).orElse(false);
+        return trust.suite(suiteId).map(s -> certified.computeIfAbsent(s.suiteId(), id -> isCertified(s))).orElse(false);
     }
 }

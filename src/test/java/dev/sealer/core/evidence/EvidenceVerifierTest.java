@@ -102,6 +102,28 @@ class EvidenceVerifierTest {
         assertRefused(forged, Reason.SIGNATURE_INVALID);
     }
 
+    /** A package carrying the bundle of a rolled root (new root, cross-certified both ways, the old suites). */
+    static byte[] rolled(boolean withChain) {
+        TestAuthority next = new TestAuthority("suite-evidence-2");
+        List<dev.sealer.core.suite.RootCrossCertificate> chain = withChain
+                ? List.of(dev.sealer.core.suite.RootCrossCertificate.issue("root", AUTHORITY, "root-2", next.publicKeys(), AT),
+                        dev.sealer.core.suite.RootCrossCertificate.issue("root-2", next, "root", AUTHORITY.publicKeys(), AT))
+                : List.of();
+        dev.sealer.core.suite.TrustBundle carried = new dev.sealer.core.suite.TrustBundle("test-authority", next.publicKeys(),
+                List.of(AUTHORITY.certificate), AT, null, chain);
+        Log log = log(null);
+        EvidencePackage.Body b = body(log, List.of(item(log, 1, "seal")), 1);
+        return signed(new EvidencePackage.Body(b.authority(), b.query(), b.requestedBy(), b.requestedAt(), b.reason(), carried, b.latestCheckpoint(),
+                b.latestCheckpointSuiteId(), b.latestTreeSize(), b.items(), 1, b.missing()));
+    }
+
+    @Test
+    void packageCarryingARolledRootsBundle_holdsForTheOldPin_throughItsChain_andIsRefusedWithoutIt() {
+        EvidenceVerifier.Report r = EvidenceVerifier.verify(rolled(true), AUTHORITY.trust);
+        assertTrue(r.allValid(), () -> r.packageVerdict() + " " + r.seals());
+        assertRefused(rolled(false), Reason.SIGNATURE_INVALID);
+    }
+
     @Test
     void packageOfAnotherRoot_isRefused() {
         assertRefused(signed(good()), Reason.SIGNATURE_INVALID, OTHER);
