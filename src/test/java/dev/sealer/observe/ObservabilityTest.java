@@ -116,6 +116,20 @@ class ObservabilityTest {
         assertTrue(value(after, "sealer_audit_events_dropped_total") >= 0);
         // histograms for dashboards: buckets are published
         assertTrue(value(after, "sealer_commit_duration_seconds_bucket", "le=\"+Inf\"") >= 1);
+
+        // every metric the Grafana dashboard and the alert rules in deploy/ use is one the service exports
+        java.util.Set<String> exported = new java.util.TreeSet<>();
+        after.keySet().forEach(series -> exported.add(series.replaceAll("\\{.*", "")));
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        for (String f : List.of("deploy/base/grafana-dashboard.json", "deploy/base/prometheusrule.yaml")) {
+            Matcher m = Pattern.compile("\\b((?:sealer|grpc_server)_[a-z0-9_]+)").matcher(java.nio.file.Files.readString(java.nio.file.Path.of(f)));
+            while (m.find()) {
+                used.add(m.group(1));
+            }
+        }
+        assertTrue(used.size() >= 15, used.toString());
+        used.removeAll(exported);
+        assertTrue(used.isEmpty(), "the dashboard or the alerts use metrics the service does not export: " + used);
     }
 
     private static void check(List<String> unmoved, Map<String, Double> before, Map<String, Double> after, String name, String... labels) {

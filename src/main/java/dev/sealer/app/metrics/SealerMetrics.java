@@ -49,6 +49,11 @@ public class SealerMetrics {
                 .register(registry);
         Gauge.builder("sealer.sweep.last.findings", sweepLastFindings, AtomicLong::get)
                 .description("findings of the last integrity sweep of this instance").register(registry);
+        hsmFailures("probe"); // present from the start, so an alert on its rate has a series
+    }
+
+    private Counter hsmFailures(String operation) {
+        return Counter.builder("sealer.hsm.failures").description("failed calls into the HSM").tag("operation", operation).register(registry);
     }
 
     /** A seal request ended: {@code mode} SIGNED or ANCHORED, {@code failure} null when it was sealed. */
@@ -75,8 +80,7 @@ public class SealerMetrics {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry).record(Duration.ofNanos(nanos));
         if (!ok) {
-            Counter.builder("sealer.hsm.failures").description("failed calls into the HSM").tag("operation", operation).register(registry)
-                    .increment();
+            hsmFailures(operation).increment();
         }
     }
 
