@@ -1,8 +1,10 @@
 """Sealer client: seal a file or a model directory, verify it, fetch the trust bundle; operate suites, the log and the audit trail.
 
-A small command line and importable module over Sealer's gRPC contract (proto/sealer/v1). It
-needs only Debian 12 packages: python3-grpcio, python3-protobuf, protobuf-compiler,
-protobuf-compiler-grpc and libprotobuf-dev. Run it with /usr/bin/python3.
+A small command line (`sealer`) and importable module over Sealer's gRPC contract
+(proto/sealer/v1; the stubs in the package `sealer.v1` are generated and committed). It needs only
+Debian 12 packages: python3-grpcio, python3-protobuf, and python3-cryptography for offline
+verification (sealer_client.offline). Install: pip install --no-index --no-build-isolation ./clients/python
+into a venv made by /usr/bin/python3 -m venv --system-site-packages (clients/python/README.md).
 
 What gets sealed
   * a file: the SHA-256 of its bytes (read in 1 MiB chunks);
