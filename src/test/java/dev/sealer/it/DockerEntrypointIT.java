@@ -93,6 +93,11 @@ class DockerEntrypointIT {
             assertTrue(Files.exists(tmp.resolve("hsm/sealer-docker.pin")));
             Run health = run(env, "bash", entry.toString(), "healthcheck");
             assertEquals(0, health.exit(), health.output());
+            for (String probe : List.of("/q/health/started", "/q/health/live")) { // the Kubernetes startup and liveness probes
+                int code = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + http + probe)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                assertEquals(200, code, probe);
+            }
             suite = seal(grpc).getSeal().getSuiteId();
         }
         try (Service s = Service.start(env, tmp.resolve("second.log"))) {
