@@ -19,6 +19,11 @@ class AuditServiceStub(object):
                 request_serializer=sealer_dot_v1_dot_audit__pb2.ListAuditEventsRequest.SerializeToString,
                 response_deserializer=sealer_dot_v1_dot_audit__pb2.ListAuditEventsResponse.FromString,
                 )
+        self.MaterializeEvidence = channel.unary_unary(
+                '/sealer.v1.AuditService/MaterializeEvidence',
+                request_serializer=sealer_dot_v1_dot_audit__pb2.MaterializeEvidenceRequest.SerializeToString,
+                response_deserializer=sealer_dot_v1_dot_audit__pb2.MaterializeEvidenceResponse.FromString,
+                )
 
 
 class AuditServiceServicer(object):
@@ -30,6 +35,13 @@ class AuditServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def MaterializeEvidence(self, request, context):
+        """Auditor role. Every call is written to the audit trail before the package is answered.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -37,6 +49,11 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.ListAuditEvents,
                     request_deserializer=sealer_dot_v1_dot_audit__pb2.ListAuditEventsRequest.FromString,
                     response_serializer=sealer_dot_v1_dot_audit__pb2.ListAuditEventsResponse.SerializeToString,
+            ),
+            'MaterializeEvidence': grpc.unary_unary_rpc_method_handler(
+                    servicer.MaterializeEvidence,
+                    request_deserializer=sealer_dot_v1_dot_audit__pb2.MaterializeEvidenceRequest.FromString,
+                    response_serializer=sealer_dot_v1_dot_audit__pb2.MaterializeEvidenceResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -62,5 +79,22 @@ class AuditService(object):
         return grpc.experimental.unary_unary(request, target, '/sealer.v1.AuditService/ListAuditEvents',
             sealer_dot_v1_dot_audit__pb2.ListAuditEventsRequest.SerializeToString,
             sealer_dot_v1_dot_audit__pb2.ListAuditEventsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def MaterializeEvidence(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/sealer.v1.AuditService/MaterializeEvidence',
+            sealer_dot_v1_dot_audit__pb2.MaterializeEvidenceRequest.SerializeToString,
+            sealer_dot_v1_dot_audit__pb2.MaterializeEvidenceResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
