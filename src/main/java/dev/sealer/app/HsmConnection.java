@@ -34,6 +34,13 @@ public class HsmConnection {
     }
 
     private volatile String unavailable;
+    @jakarta.inject.Inject
+    dev.sealer.app.metrics.SealerMetrics metrics;
+
+    /** 1 while the last probe succeeded, 0 while the HSM is unavailable (the {@code sealer_hsm_up} gauge). */
+    public int up() {
+        return unavailable == null ? 1 : 0;
+    }
 
     /**
      * Probes the token with a real HMAC; remembers the outcome so sealing fails fast with
@@ -41,13 +48,16 @@ public class HsmConnection {
      */
     @io.quarkus.scheduler.Scheduled(every = "${sealer.hsm.probe-interval:2s}", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP)
     public void probe() {
+        long started = System.nanoTime();
         try {
             hsm.probe();
+            metrics.hsmCall("probe", System.nanoTime() - started, true);
             if (unavailable != null) {
                 LOG.infof("HSM token '%s' is available again", hsm.tokenLabel());
             }
             unavailable = null;
         } catch (RuntimeException e) {
+            metrics.hsmCall("probe", System.nanoTime() - started, false);
             if (unavailable == null) {
                 LOG.warnf("HSM token '%s' unavailable: %s", hsm.tokenLabel(), e.getMessage());
             }

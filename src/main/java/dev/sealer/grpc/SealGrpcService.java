@@ -45,6 +45,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @GrpcService
 public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SealGrpcService.class);
+
     /** Requests of one VerifyStream accepted but not yet answered (inbound flow control). */
     static final int STREAM_WINDOW = 256;
 
@@ -88,6 +90,8 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     public void seal(SealRequest request, StreamObserver<SealResponse> observer) {
         try {
             SealView view = writer.seal(command(request)).join();
+            RequestLogContext.sealed(view.stored().sealId().toString());
+            LOG.debugf("sealed %s as %s%s", request.getRequestId(), view.stored().sealId(), view.replayed() ? " (replayed)" : "");
             observer.onNext(response(view, request.getCompact(), -1));
             observer.onCompleted();
         } catch (RuntimeException e) {

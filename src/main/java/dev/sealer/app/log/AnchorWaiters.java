@@ -13,10 +13,12 @@ import java.util.function.Function;
 final class AnchorWaiters {
     private final ConcurrentSkipListMap<Long, List<CompletableFuture<Anchor>>> waiters = new ConcurrentSkipListMap<>();
     private volatile long oldestNanos = Long.MAX_VALUE;
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
     CompletableFuture<Anchor> add(long leaf) {
         CompletableFuture<Anchor> f = new CompletableFuture<>();
         waiters.computeIfAbsent(leaf, k -> new CopyOnWriteArrayList<>()).add(f);
+        count.incrementAndGet();
         if (oldestNanos == Long.MAX_VALUE) {
             oldestNanos = System.nanoTime();
         }
@@ -27,6 +29,11 @@ final class AnchorWaiters {
     long oldestWaitNanos(long now) {
         long oldest = oldestNanos;
         return oldest == Long.MAX_VALUE ? CheckpointPolicy.NOBODY_WAITING : Math.max(0, now - oldest);
+    }
+
+    /** How many seals wait. */
+    int count() {
+        return count.get();
     }
 
     /** The waiting leaves below {@code size}. */
@@ -41,6 +48,7 @@ final class AnchorWaiters {
             if (fs == null) {
                 continue;
             }
+            count.addAndGet(-fs.size());
             Anchor a = anchors == null ? null : anchors.get(leaf);
             fs.forEach(f -> {
                 if (a != null) {

@@ -43,14 +43,19 @@ final class Checkpointer {
     private final Clock clock;
     private final String origin;
     private final Storage.Session session; // guarded by this
+    /** Told the time since the previous checkpoint each time one is signed (a metric). */
+    private final java.util.function.LongConsumer onIssued;
     private volatile long checkpointSize;
     private volatile StoredCheckpoint lastIssued;
     private volatile long lastIssueNanos = System.nanoTime();
+    /** When this instance last signed a checkpoint (0: not yet); guarded by this. */
+    private long lastSignedNanos;
     private volatile boolean running = true;
     private Thread thread;
 
     Checkpointer(LogAppender appender, AnchorWaiters waiters, LogProofs proofs, RowGuard guard, CheckpointPolicy policy, Signer signer,
-            Clock clock, String origin, Storage.Session session) {
+            Clock clock, String origin, Storage.Session session, java.util.function.LongConsumer onIssued) {
+        this.onIssued = onIssued;
         this.appender = appender;
         this.waiters = waiters;
         this.proofs = proofs;
@@ -77,6 +82,10 @@ final class Checkpointer {
 
     long checkpointSize() {
         return checkpointSize;
+    }
+
+    long nanosSinceLastIssue() {
+        return System.nanoTime() - lastIssueNanos;
     }
 
     /** The last checkpoint this process signed, if any: the sweep checks the database still holds it. */
@@ -144,6 +153,11 @@ final class Checkpointer {
         if (issued.fresh()) {
             checkpointSize = cp.treeSize();
             lastIssued = cp;
+            long signedNanos = System.nanoTime();
+            if (lastSignedNanos != 0) {
+                onIssued.accept(signedNanos - lastSignedNanos);
+            }
+            lastSignedNanos = signedNanos;
         } else if (cp != null) {
             checkpointSize = Math.max(checkpointSize, cp.treeSize());
         }

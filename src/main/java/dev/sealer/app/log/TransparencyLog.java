@@ -58,6 +58,8 @@ public class TransparencyLog implements BatchListener {
     long maxEntries;
     @Inject
     Clock clock;
+    @Inject
+    dev.sealer.app.metrics.SealerMetrics metrics;
 
     private LogAppender appender;
     private AnchorWaiters waiters;
@@ -75,7 +77,7 @@ public class TransparencyLog implements BatchListener {
                     try (var lease = suites.keys()) { // the keys stay unwiped until the note is signed
                         return new Checkpointer.Signed(lease.suiteId(), SignedNote.sign(body, CheckpointKeys.signers(lease.keys())), suites.state().version());
                     }
-                }, clock, origin(), storage.session());
+                }, clock, origin(), storage.session(), metrics::checkpointInterval);
         long latest = storage.read("reading the transparency log", t -> {
             appender.restore(t);
             return t.log().latestCheckpoint().map(StoredCheckpoint::treeSize).orElse(0L);
@@ -95,20 +97,50 @@ public class TransparencyLog implements BatchListener {
 
     // ---- appending: called by the commit writer inside each batch transaction ----
 
+    // the commit writer's batch, for the commit metrics (its thread only)
+    private long batchStartNanos;
+    private int batchRows;
+
     @Override
     public long begin(Tables t) {
+        batchStartNanos = System.nanoTime();
+        batchRows = 0;
         return appender.begin(t);
     }
 
     @Override
     public void inserted(Tables t, List<StoredSeal> rows) {
         t.log().insertNodes(appender.append(rows), guard.authenticator());
+        batchRows = rows.size();
     }
 
     @Override
     public void committed(long nextLeafIndex) {
         appender.committed();
         checkpointer.signal();
+        metrics.commitBatch(batchRows, System.nanoTime() - batchStartNanos);
+    }
+
+    // ---- what the gauges read (app.gauges) ----
+
+    /** Leaves in the log this instance checked (its tree's size). */
+    public long size() {
+        return appender.head().size();
+    }
+
+    /** Leaves not yet covered by a checkpoint. */
+    public long checkpointLagEntries() {
+        return Math.max(0, appender.head().size() - checkpointer.checkpointSize());
+    }
+
+    /** Seconds since the last checkpoint while leaves wait for one; 0 when every leaf is covered. */
+    public double checkpointLagSeconds() {
+        return checkpointLagEntries() == 0 ? 0 : checkpointer.nanosSinceLastIssue() / 1e9;
+    }
+
+    /** ANCHORED seals waiting for a checkpoint. */
+    public int anchoredWaiters() {
+        return waiters.count();
     }
 
     @Override

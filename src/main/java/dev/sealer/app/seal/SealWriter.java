@@ -51,6 +51,11 @@ public class SealWriter {
     int queueCapacity;
     @Inject
     io.micrometer.core.instrument.MeterRegistry metrics;
+    @Inject
+    dev.sealer.app.metrics.SealerMetrics sealerMetrics;
+    /** OpenTelemetry (a no-op unless quarkus.otel.sdk.disabled=false): spans sealer.sign, sealer.commit, sealer.anchor. */
+    @Inject
+    io.opentelemetry.api.trace.Tracer tracer;
 
     private CommitQueue queue;
     private final ExecutorService answers = Executors.newFixedThreadPool(
@@ -72,7 +77,20 @@ public class SealWriter {
         signers.shutdown();
     }
 
+    /** Seals, and counts the outcome ({@code sealer_seals_total} by mode and outcome). */
     public CompletableFuture<SealView> seal(SealCommand cmd) {
+        String mode = cmd.mode().name();
+        CompletableFuture<SealView> f;
+        try {
+            f = sealUncounted(cmd);
+        } catch (RuntimeException e) {
+            sealerMetrics.sealed(mode, false, e);
+            throw e;
+        }
+        return f.whenComplete((v, e) -> sealerMetrics.sealed(mode, v != null && v.replayed(), e));
+    }
+
+    private CompletableFuture<SealView> sealUncounted(SealCommand cmd) {
         SealLimits.requestId(cmd.requestId());
         SealLimits.subject(cmd.subject());
         SealLimits.labels(cmd.labels());
@@ -90,19 +108,39 @@ public class SealWriter {
                     parents, lease.certificate().suiteId(), now, cmd.signer());
             canonical = receipt.canonicalBytes();
             if (cmd.mode() == SealCommand.Mode.SIGNED) {
-                sig = lease.keys().sign(SignedMessage.receipt(canonical));
+                io.opentelemetry.api.trace.Span span = tracer.spanBuilder("sealer.sign").startSpan();
+                try {
+                    sig = lease.keys().sign(SignedMessage.receipt(canonical));
+                } finally {
+                    span.end();
+                }
             }
         }
+        io.opentelemetry.api.trace.Span commit = tracer.spanBuilder("sealer.commit")
+                .setAttribute("sealer.seal_id", receipt.sealId().toString()).setAttribute("sealer.mode", cmd.mode().name()).startSpan();
+        CompletableFuture<CommitQueue.Outcome> committed = (cmd.mode() == SealCommand.Mode.SIGNED
+                ? queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa())
+                : queue.submit(receipt, canonical, null, null)).whenComplete((o, e) -> endSpan(commit, e));
         if (cmd.mode() == SealCommand.Mode.SIGNED) {
             // answers are built off the single commit thread
-            return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApplyAsync(SealWriter::view, answers);
+            return committed.thenApplyAsync(SealWriter::view, answers);
         }
         // ANCHORED: one dual signature per checkpoint instead of one per seal
-        return queue.submit(receipt, canonical, null, null).thenCompose(o -> {
+        return committed.thenCompose(o -> {
             SealView v = view(o);
+            io.opentelemetry.api.trace.Span anchor = tracer.spanBuilder("sealer.anchor")
+                    .setParent(io.opentelemetry.context.Context.current().with(commit))
+                    .setAttribute("sealer.leaf_index", o.seal().leafIndex()).startSpan();
             // answers are built off the checkpointer thread, which must only sign and prove
-            return log.awaitAnchor(o.seal().leafIndex()).thenApplyAsync(v::withAnchor, answers);
+            return log.awaitAnchor(o.seal().leafIndex()).whenComplete((a, e) -> endSpan(anchor, e)).thenApplyAsync(v::withAnchor, answers);
         });
+    }
+
+    private static void endSpan(io.opentelemetry.api.trace.Span span, Throwable failure) {
+        if (failure != null) {
+            span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, String.valueOf(failure.getMessage()));
+        }
+        span.end();
     }
 
     /**
@@ -115,7 +153,9 @@ public class SealWriter {
             return seal(cmd);
         }
         // SIGNED, or no suite signs right now (a seal then waits for the scheduler's rotation): not on the event loop
-        return CompletableFuture.supplyAsync(() -> seal(cmd), signers).thenCompose(f -> f);
+        // (the caller's trace context goes along)
+        return CompletableFuture.supplyAsync(io.opentelemetry.context.Context.current().wrapSupplier(() -> seal(cmd)), signers)
+                .thenCompose(f -> f);
     }
 
     /** The answer for a commit: the new seal, or the earlier one when the request replayed it. */

@@ -34,6 +34,8 @@ public class IntegritySweeper {
     SuiteRegistry suites;
     @Inject
     TransparencyLog log;
+    @Inject
+    dev.sealer.app.metrics.SealerMetrics metrics;
 
     private final Semaphore running = new Semaphore(1);
     /** Where the last clean pass ended: the next incremental pass starts at this verified checkpoint. */
@@ -68,6 +70,7 @@ public class IntegritySweeper {
             });
             IntegrityCheck check = used[0];
             r.findings().forEach(guard::report);
+            metrics.sweepFinished(from == null ? "full" : "incremental", r.findings().size(), java.time.Instant.now().getEpochSecond());
             String kind = from == null ? "integrity sweep" : "incremental integrity sweep from tree size " + from.treeSize();
             if (r.clean()) {
                 check.lastVerifiedCheckpoint().ifPresent(cp -> verified = cp);

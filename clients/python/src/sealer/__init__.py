@@ -1,0 +1,1 @@
+"""Generated gRPC stubs of the Sealer contract (clients/python/generate.sh)."""

@@ -1,0 +1,1 @@
+"""Generated from proto/sealer/v1 (clients/python/generate.sh); do not edit."""

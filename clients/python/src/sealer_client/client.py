@@ -1,0 +1,759 @@
+"""Sealer client: seal a file or a model directory, verify it, fetch the trust bundle; operate suites, the log and the audit trail.
+
+A small command line (`sealer`) and importable module over Sealer's gRPC contract
+(proto/sealer/v1; the stubs in the package `sealer.v1` are generated and committed). It needs only
+Debian 12 packages: python3-grpcio, python3-protobuf, and python3-cryptography for offline
+verification (sealer_client.offline). Install: pip install --no-index --no-build-isolation ./clients/python
+into a venv made by /usr/bin/python3 -m venv --system-site-packages (clients/python/README.md).
+
+What gets sealed
+  * a file: the SHA-256 of its bytes (read in 1 MiB chunks);
+  * a directory (e.g. a model): the SHA-256 of its *manifest*, a canonical JSON document
+    (sorted keys, no whitespace, ASCII only) listing every regular file below it, sorted by
+    relative path ('/' separators), with its SHA-256 and size:
+
+      {"files":[{"path":"config.json","sha256":"<hex>","size":12},...],"format":"sealer-manifest/v1"}
+
+    Symbolic links, special files and non-UTF-8 names are refused; empty directories are not
+    recorded. `seal` writes the manifest next to the seal bundle (NAME.manifest.json), so
+    `verify` can say which files changed, and the offline verifier can check the seal with
+    `sealer cli verify --seal NAME.seal.json --trust-bundle T --file NAME.manifest.json`.
+
+As a module:
+
+    import sealer_client as sc
+    digest, manifest = sc.digest_path("model/")
+    with sc.Client("localhost:9000") as client:
+        resp = client.seal(sc.default_request_id("model/", digest), digest, "model", stage="training")
+        print(resp.seal.seal_id, client.verify(resp.seal.seal_id, digest).verdict)
+
+Errors of the service raise SealerError (grpc status code, google.rpc.ErrorInfo reason, message).
+
+Operator and auditor commands (roles of docs/security.md; the service decides, the client only
+shows PERMISSION_DENIED): suites, rotate, revoke, affected, reseal (KeyService); checkpoint,
+proof, sweep (LogService); audit (AuditService).
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import stat
+import sys
+
+DEFAULT_TARGET = "localhost:9000"
+MANIFEST_FORMAT = "sealer-manifest/v1"
+CHUNK = 1 << 20
+
+# Exit codes (also in --help).
+EXIT_OK = 0            # sealed / VALID / written
+EXIT_ERROR = 1         # usage, I/O, connection or RPC error
+EXIT_INVALID = 2       # verify: the seal does not hold for this artifact; sweep: findings
+EXIT_REJECTED = 3      # the service rejected the request as malformed (INVALID_ARGUMENT)
+
+EXIT_CODES_HELP = """exit codes:
+  0  success (seal written, VALID, trust bundle written, sweep clean, ...)
+  1  usage error, unreadable file, connection failure or any other RPC error
+     (e.g. PERMISSION_DENIED: the client certificate lacks the method's role)
+  2  verify: INVALID (the reason and detail are printed); sweep: findings (printed)
+  3  the service rejected the request as malformed (gRPC INVALID_ARGUMENT,
+     e.g. INVALID_LABELS, INVALID_SUBJECT, UNKNOWN_PARENT)
+
+RPC errors print: error: <STATUS_CODE> <REASON>: <message>
+(REASON is the google.rpc.ErrorInfo reason; it is left out when the status has none,
+e.g. when the service cannot be reached)."""
+
+
+from sealer.v1 import (audit_pb2, audit_pb2_grpc, key_pb2, key_pb2_grpc, log_pb2, log_pb2_grpc,  # noqa: E402
+                       rpc_status_pb2, seal_pb2, seal_pb2_grpc)
+import grpc  # noqa: E402
+
+
+
+# --------------------------------------------------------------------------------------------
+# Hashing
+# --------------------------------------------------------------------------------------------
+
+class UsageError(Exception):
+    """A problem with the command line or the local files (exit 1)."""
+
+
+def sha256_file(path):
+    """SHA-256 of a file's bytes, streamed."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(CHUNK)
+            if not chunk:
+                break
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def build_manifest(directory):
+    """The manifest of a directory as a dict: every regular file, sorted by relative path."""
+    files = []
+    for root, dirs, names in os.walk(directory, followlinks=False, onerror=_raise):
+        for d in dirs:
+            if os.path.islink(os.path.join(root, d)):
+                raise UsageError("symbolic link not supported in a sealed directory: " + os.path.join(root, d))
+        for name in names:
+            full = os.path.join(root, name)
+            mode = os.lstat(full).st_mode
+            if stat.S_ISLNK(mode):
+                raise UsageError("symbolic link not supported in a sealed directory: " + full)
+            if not stat.S_ISREG(mode):
+                raise UsageError("not a regular file: " + full)
+            rel = os.path.relpath(full, directory).replace(os.sep, "/")
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UsageError("file name is not valid UTF-8: " + repr(full)) from None
+            digest, size = sha256_file(full)
+            files.append({"path": rel, "sha256": digest, "size": size})
+    if not files:
+        raise UsageError("no files to seal in directory " + directory)
+    files.sort(key=lambda f: f["path"])
+    return {"format": MANIFEST_FORMAT, "files": files}
+
+
+def canonical_json(value):
+    """Sorted keys, no whitespace, ASCII only (non-ASCII as \\u escapes)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def _raise(e):
+    raise e
+
+
+def digest_path(path):
+    """(SHA-256 digest bytes, manifest JSON bytes or None) of a file or a directory."""
+    if os.path.isdir(path):
+        manifest = canonical_json(build_manifest(path))
+        return hashlib.sha256(manifest).digest(), manifest
+    if not os.path.isfile(path):
+        raise UsageError("no such file or directory: " + path)
+    return bytes.fromhex(sha256_file(path)[0]), None
+
+
+def default_request_id(path, digest):
+    """Idempotency key derived from the absolute path and the digest: re-sealing the same
+    unchanged artifact returns the original seal; a changed artifact gets a new seal."""
+    h = hashlib.sha256(("sealer-client/v1\n" + os.path.abspath(path) + "\n" + digest.hex()).encode("utf-8"))
+    return "py-" + h.hexdigest()[:40]
+
+
+def default_name(path):
+    return os.path.basename(os.path.abspath(path)) or "root"
+
+
+def manifest_path_for(seal_file):
+    """NAME.seal.json -> NAME.manifest.json (any other name: FILE.manifest.json)."""
+    base = seal_file[:-len(".seal.json")] if seal_file.endswith(".seal.json") else seal_file
+    return base + ".manifest.json"
+
+
+# --------------------------------------------------------------------------------------------
+# gRPC
+# --------------------------------------------------------------------------------------------
+
+class SealerError(Exception):
+    """A failed RPC: the gRPC status code name, the ErrorInfo reason (or None) and the message."""
+
+    def __init__(self, code, reason, message):
+        super().__init__("%s %s: %s" % (code, reason, message) if reason else "%s: %s" % (code, message))
+        self.code = code
+        self.reason = reason
+        self.message = message
+
+    @staticmethod
+    def from_rpc(e):
+        code = e.code().name if e.code() else "UNKNOWN"
+        message = e.details() or ""
+        reason = None
+        for key, value in (e.trailing_metadata() or ()):
+            if key != "grpc-status-details-bin":
+                continue
+            status = rpc_status_pb2.Status.FromString(value)
+            message = status.message or message
+            for any_ in status.details:
+                if any_.type_url.endswith("/google.rpc.ErrorInfo"):
+                    reason = rpc_status_pb2.ErrorInfo.FromString(any_.value).reason
+        return SealerError(code, reason, message)
+
+
+def channel_credentials(ca=None, cert=None, key=None):
+    """TLS hook: grpc.ssl_channel_credentials from PEM files, or None for plaintext.
+
+    --ca alone: server authentication against that CA; --cert/--key (together): mutual TLS."""
+    if not (ca or cert or key):
+        return None
+    if bool(cert) != bool(key):
+        raise UsageError("--cert and --key go together")
+
+    def read(p):
+        if not p:
+            return None
+        with open(p, "rb") as f:
+            return f.read()
+    return grpc.ssl_channel_credentials(root_certificates=read(ca), private_key=read(key), certificate_chain=read(cert))
+
+
+def parse_stage(name):
+    """'training', 'data-preparation', 'DATA_PREPARATION' -> the Stage enum value."""
+    key = name.strip().upper().replace("-", "_")
+    if key not in seal_pb2.Stage.keys() or key == "STAGE_UNSPECIFIED":
+        choices = ", ".join(n.lower().replace("_", "-") for n in seal_pb2.Stage.keys() if n != "STAGE_UNSPECIFIED")
+        raise UsageError("unknown stage '%s' (one of: %s)" % (name, choices))
+    return seal_pb2.Stage.Value(key)
+
+
+class Client:
+    """Sealer over one gRPC channel (plaintext unless credentials are given)."""
+
+    def __init__(self, target=None, credentials=None, timeout=30.0):
+        self.target = target or os.environ.get("SEALER_TARGET") or DEFAULT_TARGET
+        self.timeout = timeout
+        self.channel = (grpc.secure_channel(self.target, credentials) if credentials
+                        else grpc.insecure_channel(self.target))
+        self.seals = seal_pb2_grpc.SealServiceStub(self.channel)
+        self.keys = key_pb2_grpc.KeyServiceStub(self.channel)
+        self.log = log_pb2_grpc.LogServiceStub(self.channel)
+        self.audit = audit_pb2_grpc.AuditServiceStub(self.channel)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self.channel.close()
+
+    def _call(self, method, request):
+        try:
+            return method(request, timeout=self.timeout)
+        except grpc.RpcError as e:
+            raise SealerError.from_rpc(e) from None
+
+    @staticmethod
+    def seal_request(request_id, digest, subject, stage="other", labels=None, parents=(), anchored=False):
+        """The SealRequest for a SHA-256 digest; `anchored` asks for ANCHORED mode (no per-seal
+        signature: the answer carries the inclusion proof and the dual-signed checkpoint)."""
+        return seal_pb2.SealRequest(
+            request_id=request_id,
+            digest=seal_pb2.Digest(algorithm=seal_pb2.SHA_256, value=digest),
+            subject=subject,
+            stage=parse_stage(stage) if isinstance(stage, str) else stage,
+            labels=dict(labels or {}),
+            parent_seal_ids=list(parents),
+            mode=seal_pb2.ANCHORED if anchored else seal_pb2.SIGNED)
+
+    def seal(self, request_id, digest, subject, stage="other", labels=None, parents=(), anchored=False):
+        """Seals a SHA-256 digest; returns the SealResponse (seal, seal_bundle_json, replayed, anchor)."""
+        return self._call(self.seals.Seal, self.seal_request(request_id, digest, subject, stage, labels, parents, anchored))
+
+    def seal_stream(self, requests):
+        """SealStream: sends the SealRequests (any iterable) on one stream and yields the
+        SealResponses in request order. A failed item ends the stream with SealerError."""
+        try:
+            for resp in self.seals.SealStream(iter(requests), timeout=self.timeout):
+                yield resp
+        except grpc.RpcError as e:
+            raise SealerError.from_rpc(e) from None
+
+    def get_seal(self, seal_id):
+        """The stored SealRecord of a seal id (auditor)."""
+        return self._call(self.seals.GetSeal, seal_pb2.GetSealRequest(seal_id=seal_id))
+
+    def list_seals(self, request_id=None, subject=None, signer=None, since=None, until=None, page_size=0):
+        """Yields SealRecords matching exactly one filter (request_id, subject, signer, or a
+        committed_at range since..until as RFC 3339 strings), oldest first, following page tokens (auditor)."""
+        req = seal_pb2.ListSealsRequest(page_size=page_size)
+        if request_id is not None:
+            req.request_id = request_id
+        elif subject is not None:
+            req.subject = subject
+        elif signer is not None:
+            req.signer = signer
+        elif since is not None or until is not None:
+            req.committed.SetInParent()
+            if since:
+                getattr(req.committed, "from").CopyFrom(parse_rfc3339(since))
+            if until:
+                req.committed.to.CopyFrom(parse_rfc3339(until))
+        while True:
+            resp = self._call(self.seals.ListSeals, req)
+            yield from resp.seals
+            if not resp.next_page_token or resp.next_page_token == req.page_token:
+                return
+            req.page_token = resp.next_page_token
+
+    def verify(self, seal_id, digest):
+        """Verify by seal id against a SHA-256 digest; returns the VerifyResponse."""
+        req = seal_pb2.VerifyRequest(seal_id=seal_id, digest=seal_pb2.Digest(algorithm=seal_pb2.SHA_256, value=digest))
+        return self._call(self.seals.Verify, req)
+
+    def trust_bundle(self):
+        """The trust bundle JSON (sealer-trust-bundle/v1) for offline verification."""
+        return self._call(self.keys.GetTrustBundle, key_pb2.GetTrustBundleRequest()).trust_bundle_json
+
+    # Operators (key-admin) and auditors
+
+    def list_suites(self):
+        """Every signature suite (key_pb2.Suite: suite_id, status, sign_from/until, verify_until, ...)."""
+        return list(self._call(self.keys.ListSuites, key_pb2.ListSuitesRequest()).suites)
+
+    def rotate_suite(self, expected_active_suite_id=""):
+        """Rotates the active suite (only if it is still expected_active_suite_id, when given);
+        returns the RotateSuiteResponse (active_suite_id, rotated)."""
+        return self._call(self.keys.RotateSuite,
+                          key_pb2.RotateSuiteRequest(expected_active_suite_id=expected_active_suite_id or ""))
+
+    def revoke_suite(self, suite_id, compromised_since, reason):
+        """Revokes a suite compromised since an RFC 3339 UTC time; returns the active suite id."""
+        req = key_pb2.RevokeSuiteRequest(suite_id=suite_id, compromised_since=compromised_since, reason=reason)
+        return self._call(self.keys.RevokeSuite, req).active_suite_id
+
+    def affected_seals(self, suite_id, page_size=0):
+        """Yields the SealRecords a revocation of suite_id invalidates, following page tokens."""
+        token = ""
+        while True:
+            resp = self._call(self.keys.ListAffectedSeals, key_pb2.ListAffectedSealsRequest(
+                suite_id=suite_id, page_size=page_size, page_token=token))
+            yield from resp.seals
+            if not resp.next_page_token or resp.next_page_token == token:
+                return
+            token = resp.next_page_token
+
+    def reseal_affected(self, suite_id, limit=0):
+        """Yields (old_seal_id, new_seal_id) while ResealAffected reports more to do."""
+        while True:
+            resp = self._call(self.keys.ResealAffected, key_pb2.ResealAffectedRequest(suite_id=suite_id, limit=limit))
+            for r in resp.reseals:
+                yield r.old_seal_id, r.new_seal_id
+            if not resp.more:
+                return
+            if not resp.reseals:
+                raise SealerError("INTERNAL", None, "ResealAffected reported more seals but re-sealed none; stopping")
+
+    def checkpoint(self, tree_size=0):
+        """The latest checkpoint (tree_size 0) or the one issued at exactly tree_size."""
+        return self._call(self.log.GetCheckpoint, log_pb2.GetCheckpointRequest(tree_size=tree_size))
+
+    def inclusion_proof(self, seal_id, earliest=False, tree_size=0):
+        """The Anchor (leaf_index, tree_size, inclusion_proof, checkpoint) of a seal."""
+        req = log_pb2.GetInclusionProofRequest(seal_id=seal_id, tree_size=tree_size, earliest=earliest)
+        return self._call(self.log.GetInclusionProof, req)
+
+    def integrity_sweep(self):
+        """Runs the integrity sweep; returns the IntegritySweepReport."""
+        return self._call(self.log.RunIntegritySweep, log_pb2.RunIntegritySweepRequest())
+
+    def audit_events(self, since=None, actor="", action="", page_size=0):
+        """Yields the AuditEvents occurred at or after `since` (RFC 3339 string or None) by
+        `actor` (exact, or all), following page tokens."""
+        req = audit_pb2.ListAuditEventsRequest(actor=actor or "", action=action or "", page_size=page_size)
+        if since:
+            getattr(req.occurred, "from").CopyFrom(parse_rfc3339(since))
+        while True:
+            resp = self._call(self.audit.ListAuditEvents, req)
+            yield from resp.events
+            if not resp.next_page_token or resp.next_page_token == req.page_token:
+                return
+            req.page_token = resp.next_page_token
+
+
+def parse_rfc3339(text):
+    """'2026-11-21T10:00:00Z' (or with an offset) -> google.protobuf.Timestamp."""
+    from google.protobuf.timestamp_pb2 import Timestamp
+    ts = Timestamp()
+    try:
+        ts.FromJsonString(text)
+    except ValueError as e:
+        raise UsageError("not an RFC 3339 time (e.g. 2026-11-21T10:00:00Z): '%s' (%s)" % (text, e)) from None
+    return ts
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------------------------
+
+def _write(path, data):
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+    os.replace(tmp, path)
+
+
+def _inside(path, directory):
+    path, directory = os.path.realpath(path), os.path.realpath(directory)
+    return os.path.commonpath([path, directory]) == directory
+
+
+def cmd_seal(args, client):
+    name = default_name(args.path)
+    out = args.out or name + ".seal.json"
+    manifest_out = manifest_path_for(out)
+    if os.path.isdir(args.path) and (_inside(out, args.path) or _inside(manifest_out, args.path)):
+        raise UsageError("--out must not be inside the sealed directory (it would change what is sealed): " + out)
+    labels = {}
+    for item in args.label:
+        k, sep, v = item.partition("=")
+        if not sep or not k:
+            raise UsageError("--label expects KEY=VALUE, got '%s'" % item)
+        labels[k] = v
+    stage = parse_stage(args.stage)
+    digest, manifest = digest_path(args.path)
+    request_id = args.request_id or default_request_id(args.path, digest)
+    resp = client.seal(request_id, digest, args.subject or name, stage, labels, args.parent, anchored=args.anchored)
+    if manifest is not None:
+        _write(manifest_out, manifest)
+    _write(out, resp.seal_bundle_json)
+    receipt = json.loads(resp.seal.receipt_json)
+    if resp.replayed:
+        for line in replay_differences(receipt, args.subject or name, stage, labels, args.parent):
+            print("warning: " + line, file=sys.stderr)
+    print("sealed %s sha-256:%s seal=%s suite=%s request=%s%s -> %s%s" % (
+        receipt.get("subject"), digest.hex(), resp.seal.seal_id, resp.seal.suite_id, request_id,
+        (" (replayed)" if resp.replayed else "") + (" anchored=%d/%d" % (resp.anchor.leaf_index, resp.anchor.tree_size)
+                                                     if resp.HasField("anchor") else ""), out,
+        " (manifest: %s, %d files)" % (manifest_out, len(json.loads(manifest)["files"])) if manifest is not None else ""))
+    return EXIT_OK
+
+
+def replay_differences(receipt, subject, stage, labels, parents):
+    """What a replayed (original) seal records differently from this request.
+
+    The service answers a repeated request_id with the same digest with the original seal,
+    whatever the subject, stage, labels or parents of the new request; these lines say so."""
+    wanted = {"subject": subject, "stage": seal_pb2.Stage.Name(stage).lower().replace("_", "-"),
+              "labels": dict(labels), "parents": list(parents)}
+    return ["request_id %s was sealed before with %s %s; this is that original seal, not one with %s %s"
+            % (receipt.get("request_id"), k, json.dumps(receipt.get(k)), k, json.dumps(v))
+            for k, v in wanted.items() if receipt.get(k) != v]
+
+
+def _read_bundle(path):
+    try:
+        with open(path, "r", encoding="utf-8") as f:
+            bundle = json.load(f)
+        receipt = bundle["receipt"]
+        return receipt["seal_id"], receipt.get("digest", {})
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise UsageError("cannot read seal bundle %s: %s" % (path, e)) from None
+
+
+def _manifest_changes(seal_file, sealed_digest_hex, current):
+    """Lines naming the files that differ from the manifest saved at seal time (if it is there
+    and is the one that was sealed)."""
+    try:
+        with open(manifest_path_for(seal_file), "rb") as f:
+            saved = f.read()
+    except OSError:
+        return []
+    if hashlib.sha256(saved).hexdigest() != sealed_digest_hex:
+        return ["  (the saved manifest %s is not the sealed one; cannot list changes)" % manifest_path_for(seal_file)]
+    old = {f["path"]: f["sha256"] for f in json.loads(saved)["files"]}
+    new = {f["path"]: f["sha256"] for f in json.loads(current)["files"]}
+    lines = ["  changed: " + p for p in sorted(old.keys() & new.keys()) if old[p] != new[p]]
+    lines += ["  added:   " + p for p in sorted(new.keys() - old.keys())]
+    lines += ["  removed: " + p for p in sorted(old.keys() - new.keys())]
+    return lines
+
+
+def cmd_verify(args, client):
+    seal_id, sealed = _read_bundle(args.seal)
+    if sealed.get("algorithm", "sha-256") != "sha-256":
+        raise UsageError("the seal's digest algorithm is %s; this client computes sha-256" % sealed.get("algorithm"))
+    digest, manifest = digest_path(args.path)
+    resp = client.verify(seal_id, digest)
+    if resp.verdict == seal_pb2.VALID:
+        print("VALID: %s" % resp.detail)
+        return EXIT_OK
+    print("INVALID %s: %s" % (resp.reason or seal_pb2.Verdict.Name(resp.verdict), resp.detail))
+    if manifest is not None:
+        for line in _manifest_changes(args.seal, sealed.get("value", ""), manifest):
+            print(line)
+    return EXIT_INVALID
+
+
+def cmd_seal_stream(args, client):
+    """Seals many paths on one SealStream; one line per seal, in order."""
+    stage = parse_stage(args.stage)
+    items = []
+    for path in args.paths:
+        digest, _ = digest_path(path)
+        items.append((path, digest))
+    requests = [Client.seal_request(default_request_id(p, d), d, default_name(p), stage, anchored=args.anchored) for p, d in items]
+    os.makedirs(args.out_dir, exist_ok=True)
+    for (path, digest), resp in zip(items, client.seal_stream(requests)):
+        out = os.path.join(args.out_dir, default_name(path) + ".seal.json")
+        _write(out, resp.seal_bundle_json)
+        print("sealed %s sha-256:%s seal=%s%s%s -> %s" % (default_name(path), digest.hex(), resp.seal.seal_id,
+              " (replayed)" if resp.replayed else "",
+              " anchored=%d/%d" % (resp.anchor.leaf_index, resp.anchor.tree_size) if resp.HasField("anchor") else "", out))
+    return EXIT_OK
+
+
+def _print_record(r):
+    print("%s committed=%s suite=%s request=%s leaf=%d mode=%s" % (
+        r.seal_id, r.committed_at.ToJsonString(), r.suite_id, r.request_id, r.leaf_index,
+        "SIGNED" if r.ed25519_signature else "ANCHORED"))
+
+
+def cmd_get(args, client):
+    r = client.get_seal(args.seal_id)
+    _print_record(r)
+    if args.receipt:
+        print(r.receipt_json.decode("utf-8"))
+    return EXIT_OK
+
+
+def cmd_list(args, client):
+    given = [x for x in (args.request_id, args.subject, args.signer) if x is not None] + ([1] if args.since or args.until else [])
+    if len(given) != 1:
+        raise UsageError("give exactly one filter: --request-id, --subject, --signer, or --since/--until")
+    for r in client.list_seals(request_id=args.request_id, subject=args.subject, signer=args.signer,
+                               since=args.since, until=args.until):
+        _print_record(r)
+    return EXIT_OK
+
+
+def cmd_verify_offline(args):
+    """No server: the seal bundle against the pinned trust bundle (classical half; ML-DSA via --java-cli)."""
+    from . import offline
+    try:
+        trust = offline.TrustBundle.load(args.trust_bundle)
+        with open(args.seal, "r", encoding="utf-8") as f:
+            bundle = f.read()
+    except (OSError, ValueError, KeyError) as e:
+        raise UsageError("cannot read %s: %s" % (args.trust_bundle, e)) from None
+    artifact = None
+    if args.path:
+        digest, _ = digest_path(args.path)
+        artifact = ("sha-256", digest)
+    verdict = offline.verify_bundle(bundle, trust, artifact)
+    if not verdict.valid:
+        print("INVALID %s: %s" % (verdict.reason, verdict.detail))
+        return EXIT_INVALID
+    print("VALID: %s" % verdict.detail)
+    if args.java_cli:
+        file_arg = None
+        if args.path:
+            file_arg = manifest_path_for(args.seal) if os.path.isdir(args.path) else args.path
+        code, output = offline.verify_with_java(args.seal, args.trust_bundle, file_arg, args.java_cli)
+        sys.stdout.write("java: " + output)
+        return EXIT_OK if code == 0 else EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_trust_bundle(args, client):
+    data = client.trust_bundle()
+    _write(args.out, data)
+    print("trust bundle written to %s (%d bytes)" % (args.out, len(data.encode("utf-8"))))
+    return EXIT_OK
+
+
+def cmd_suites(args, client):
+    for s in client.list_suites():
+        print("%s %s sign %s..%s verify-until %s" % (s.suite_id, s.status, s.sign_from or "-", s.sign_until or "-",
+                                                    s.verify_until or "-"))
+    return EXIT_OK
+
+
+def cmd_rotate(args, client):
+    resp = client.rotate_suite(args.expected_active)
+    print("active suite=%s rotated=%s" % (resp.active_suite_id, "true" if resp.rotated else "false"))
+    return EXIT_OK
+
+
+def cmd_revoke(args, client):
+    active = client.revoke_suite(args.suite_id, args.compromised_since, args.reason)
+    print("revoked %s (compromised since %s); active suite=%s" % (args.suite_id, args.compromised_since, active))
+    return EXIT_OK
+
+
+def cmd_affected(args, client):
+    for record in client.affected_seals(args.suite_id):
+        print(record.seal_id)
+    return EXIT_OK
+
+
+def cmd_reseal(args, client):
+    count = 0
+    for old, new in client.reseal_affected(args.suite_id):
+        print("%s -> %s" % (old, new))
+        count += 1
+    print("re-sealed %d seal(s) of %s" % (count, args.suite_id), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_checkpoint(args, client):
+    note = client.checkpoint(args.size).note
+    sys.stdout.write(note if note.endswith("\n") else note + "\n")
+    return EXIT_OK
+
+
+def cmd_proof(args, client):
+    anchor = client.inclusion_proof(args.seal_id, earliest=args.earliest)
+    print("leaf_index %d" % anchor.leaf_index)
+    print("tree_size %d" % anchor.tree_size)
+    print("checkpoint_suite %s" % anchor.checkpoint_suite_id)
+    print("proof %d hash(es)" % len(anchor.inclusion_proof))
+    for h in anchor.inclusion_proof:
+        print("  " + h.hex())
+    return EXIT_OK
+
+
+def cmd_sweep(args, client):
+    r = client.integrity_sweep()
+    print("%s: %d receipts, %d nodes, %d checkpoints checked, %d finding(s)" % (
+        "clean" if r.clean and not r.findings else "FINDINGS", r.receipts_checked, r.nodes_checked,
+        r.checkpoints_checked, len(r.findings)))
+    for f in r.findings:
+        print("%s seal=%s leaf=%d: %s" % (f.reason, f.seal_id or "-", f.leaf_index, f.detail))
+    return EXIT_OK if r.clean and not r.findings else EXIT_INVALID
+
+
+def cmd_audit(args, client):
+    for e in client.audit_events(since=args.since, actor=args.actor):
+        print("%s #%d %s %s actor=%s%s%s" % (
+            e.occurred_at.ToJsonString(), e.event_seq, e.outcome, e.action, json.dumps(e.actor),
+            " target=" + json.dumps(e.target) if e.target else "", ": " + e.detail if e.detail else ""))
+    return EXIT_OK
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors; 2 means INVALID here, so usage errors exit 1."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, "%s: error: %s\n" % (self.prog, message))
+
+
+def parser():
+    p = _Parser(prog="sealer", description=__doc__.split("\n\n")[0],
+                epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    conn = argparse.ArgumentParser(add_help=False)
+    g = conn.add_argument_group("connection")
+    g.add_argument("--target", default=os.environ.get("SEALER_TARGET", DEFAULT_TARGET),
+                   help="host:port of the service (default: $SEALER_TARGET or %s)" % DEFAULT_TARGET)
+    g.add_argument("--timeout", type=float, default=30.0, help="seconds per RPC (default 30)")
+    g.add_argument("--ca", metavar="PEM", help="TLS: CA certificate(s) of the server; without --ca/--cert/--key the channel is plaintext")
+    g.add_argument("--cert", metavar="PEM", help="TLS: client certificate chain (with --key)")
+    g.add_argument("--key", metavar="PEM", help="TLS: client private key (with --cert)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    s = sub.add_parser("seal", parents=[conn], help="hash a file or directory and seal the digest",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("path", metavar="PATH", help="a file, or a directory (sealed through its manifest)")
+    s.add_argument("--request-id", help="idempotency key (default: derived from the absolute path and the digest)")
+    s.add_argument("--subject", help="artifact name (default: the name of PATH)")
+    s.add_argument("--stage", default="other", help="lifecycle stage, e.g. training, evaluation, deployment (default: other)")
+    s.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="a label (repeatable)")
+    s.add_argument("--parent", action="append", default=[], metavar="SEAL_ID", help="seal id this seal depends on (repeatable)")
+    s.add_argument("--out", metavar="FILE", help="seal bundle JSON (default: NAME.seal.json; a directory's manifest goes to NAME.manifest.json beside it)")
+    s.add_argument("--anchored", action="store_true",
+                   help="ANCHORED mode: no per-seal signature; wait for the checkpoint and keep its inclusion proof in the bundle")
+    s.set_defaults(func=cmd_seal)
+
+    m = sub.add_parser("seal-stream", parents=[conn], help="seal many files or directories on one SealStream",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    m.add_argument("paths", nargs="+", metavar="PATH")
+    m.add_argument("--stage", default="other", help="lifecycle stage of every seal (default: other)")
+    m.add_argument("--anchored", action="store_true", help="ANCHORED mode for every seal")
+    m.add_argument("--out-dir", default=".", metavar="DIR", help="where NAME.seal.json files go (default: .)")
+    m.set_defaults(func=cmd_seal_stream)
+
+    gs = sub.add_parser("get", parents=[conn], help="print a stored seal (auditor)",
+                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    gs.add_argument("seal_id", metavar="SEAL_ID")
+    gs.add_argument("--receipt", action="store_true", help="also print the canonical receipt JSON")
+    gs.set_defaults(func=cmd_get)
+
+    ls = sub.add_parser("list", parents=[conn], help="list seals by one filter, oldest first (auditor)",
+                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ls.add_argument("--request-id")
+    ls.add_argument("--subject")
+    ls.add_argument("--signer", help='e.g. "CN=dev-sealer,O=Sealer dev"')
+    ls.add_argument("--since", metavar="RFC3339", help="committed at or after")
+    ls.add_argument("--until", metavar="RFC3339", help="committed before")
+    ls.set_defaults(func=cmd_list)
+
+    vo = sub.add_parser("verify-offline", help="verify a seal bundle with the trust bundle alone, no server "
+                        "(Ed25519, ECDSA and Merkle checks in Python; ML-DSA only with --java-cli)",
+                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    vo.add_argument("path", nargs="?", metavar="PATH", help="the file or directory that was sealed (optional)")
+    vo.add_argument("--seal", required=True, metavar="FILE", help="seal bundle JSON")
+    vo.add_argument("--trust-bundle", required=True, metavar="FILE", help="the pinned trust bundle JSON")
+    vo.add_argument("--java-cli", metavar="CMD", help='also run the Java offline verifier for the ML-DSA half, e.g. "./sealer cli"')
+    vo.set_defaults(func=cmd_verify_offline, offline=True)
+
+    v = sub.add_parser("verify", parents=[conn], help="re-hash PATH and verify it against a seal",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    v.add_argument("path", metavar="PATH", help="the file or directory that was sealed")
+    v.add_argument("--seal", required=True, metavar="FILE", help="seal bundle JSON written by seal")
+    v.set_defaults(func=cmd_verify)
+
+    t = sub.add_parser("trust-bundle", parents=[conn], help="fetch the trust bundle for offline verification",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    t.add_argument("--out", required=True, metavar="FILE", help="where to write the trust bundle JSON")
+    t.set_defaults(func=cmd_trust_bundle)
+
+    def command(name, func, help_):
+        c = sub.add_parser(name, parents=[conn], help=help_, epilog=EXIT_CODES_HELP,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        c.set_defaults(func=func)
+        return c
+
+    command("suites", cmd_suites, "list the signature suites: id, status, signing and verification windows (auditor, key-admin)")
+    c = command("rotate", cmd_rotate, "rotate the active suite (key-admin)")
+    c.add_argument("--expected-active", metavar="SUITE_ID", default="",
+                   help="rotate only if this suite is still the active one (otherwise: rotated=false)")
+    c = command("revoke", cmd_revoke, "revoke a compromised suite (key-admin)")
+    c.add_argument("suite_id", metavar="SUITE_ID")
+    c.add_argument("--compromised-since", required=True, metavar="RFC3339",
+                   help="when the key is believed compromised, e.g. 2026-11-21T10:00:00Z (not in the future)")
+    c.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded)")
+    c = command("affected", cmd_affected, "list the seals a revocation invalidates, one id per line (auditor, key-admin)")
+    c.add_argument("suite_id", metavar="SUITE_ID")
+    c = command("reseal", cmd_reseal, "re-seal every affected seal under the active suite, printing OLD -> NEW (key-admin)")
+    c.add_argument("suite_id", metavar="SUITE_ID")
+    c = command("checkpoint", cmd_checkpoint, "print a signed checkpoint of the log (auditor)")
+    c.add_argument("--size", type=int, default=0, metavar="N", help="the checkpoint issued at tree size N (default: the latest)")
+    c = command("proof", cmd_proof, "print a seal's inclusion proof: leaf index, tree size, hashes in hex (auditor)")
+    c.add_argument("seal_id", metavar="SEAL_ID")
+    c.add_argument("--earliest", action="store_true",
+                   help="against the first checkpoint that covers the seal (default: the latest)")
+    command("sweep", cmd_sweep, "run the log integrity sweep; exit 0 clean, 2 findings (auditor, key-admin)")
+    c = command("audit", cmd_audit, "list audit events, oldest first (auditor)")
+    c.add_argument("--since", metavar="RFC3339", help="events at or after this time")
+    c.add_argument("--actor", default="", metavar="A", help='exact actor, e.g. "CN=dev-sealer,O=Sealer dev" or anonymous')
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        if getattr(args, "offline", False):
+            return args.func(args)
+        creds = channel_credentials(args.ca, args.cert, args.key)
+        with Client(args.target, creds, args.timeout) as client:
+            return args.func(args, client)
+    except UsageError as e:
+        print("error: %s" % e, file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as e:
+        print("error: %s" % e, file=sys.stderr)
+        return EXIT_ERROR
+    except SealerError as e:
+        print("error: %s" % e, file=sys.stderr)
+        return EXIT_REJECTED if e.code == "INVALID_ARGUMENT" else EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())
