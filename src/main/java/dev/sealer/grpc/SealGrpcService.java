@@ -45,6 +45,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @GrpcService
 public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
+    /** Requests are decoded by {@link RequestDecoding}: bytes that are not a request get MALFORMED_REQUEST, not UNKNOWN. */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return RequestDecoding.wrap(super.bindService());
+    }
+
     /** Requests of one VerifyStream accepted but not yet answered (inbound flow control). */
     static final int STREAM_WINDOW = 256;
 
@@ -179,6 +185,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
      * a {@link SealerException} for a request that cannot be verified (no target, a malformed or unknown seal id, a bad digest).
      */
     VerifyResponse verifyOne(VerifyRequest request) {
+        RequestDecoding.check(request);
         Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
         VerificationService.Outcome outcome = switch (request.getTargetCase()) {
             case SEAL_ID -> verification.bySealId(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT), artifact);
@@ -251,6 +258,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     }
 
     private static SealCommand command(SealRequest r, String caller) {
+        RequestDecoding.check(r);
         if (!r.hasDigest()) {
             throw new SealerException(Reason.INVALID_DIGEST, "digest is required");
         }
