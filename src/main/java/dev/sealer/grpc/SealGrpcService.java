@@ -92,19 +92,34 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     @Override
     @Blocking
     public void seal(SealRequest request, StreamObserver<SealResponse> observer) {
+        io.grpc.Context call = io.grpc.Context.current();
+        if (call.isCancelled()) {
+            return; // the deadline passed (or the caller cancelled) while the call waited for a worker: nothing was done
+        }
+        // the worker is not parked until the commit: the answer is sent from the commit's completion
+        CompletableFuture<SealView> sealed;
         try {
-            SealView view = writer.seal(command(request)).join();
-            observer.onNext(response(view, request.getCompact(), -1));
-            observer.onCompleted();
+            sealed = writer.seal(command(request), SealAdmission.of(call));
         } catch (RuntimeException e) {
             observer.onError(ErrorMapper.toStatus(e));
+            return;
         }
+        sealed.whenComplete((view, error) -> {
+            if (error != null) {
+                observer.onError(ErrorMapper.toStatus(error));
+            } else {
+                observer.onNext(response(view, request.getCompact(), -1));
+                observer.onCompleted();
+            }
+        });
     }
 
     @Override
     @NonBlocking
     public StreamObserver<SealRequest> sealStream(StreamObserver<SealResponse> observer) {
         String caller = CallerIdentity.current();
+        io.grpc.Context call = io.grpc.Context.current();
+        dev.sealer.app.seal.SealStreamSession session = writer.stream(call::isCancelled);
         return new StreamObserver<>() {
             // responses leave in request order; an error ends the stream after every earlier answer
             private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
@@ -116,13 +131,15 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                 if (failed) {
                     return;
                 }
-                CompletableFuture<SealView> item;
+                SealCommand cmd = null;
+                RuntimeException invalid = null;
                 try {
-                    item = writer.sealFromIoThread(command(request, caller));
+                    cmd = command(request, caller);
                 } catch (RuntimeException e) {
-                    item = CompletableFuture.failedFuture(e);
+                    invalid = e;
                 }
-                CompletableFuture<SealView> current = item;
+                // all-or-answered: nothing after a failing item is committed (SealStreamSession)
+                CompletableFuture<SealView> current = session.next(cmd, invalid);
                 boolean compact = request.getCompact();
                 tail = tail.thenCompose(v -> current.handle((view, error) -> {
                     synchronized (observer) {
@@ -147,6 +164,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
             @Override
             public void onError(Throwable t) {
                 failed = true;
+                session.stop(); // the caller left: nothing more of this stream is committed
             }
 
             @Override

@@ -51,6 +51,8 @@ public class SealWriter {
     int queueCapacity;
     @Inject
     io.micrometer.core.instrument.MeterRegistry metrics;
+    @Inject
+    CallerQuota quota;
 
     private CommitQueue queue;
     private final ExecutorService answers = Executors.newFixedThreadPool(
@@ -73,6 +75,20 @@ public class SealWriter {
     }
 
     public CompletableFuture<SealView> seal(SealCommand cmd) {
+        return seal(cmd, CommitQueue.Admission.ALWAYS);
+    }
+
+    /** As {@link #seal(SealCommand)}; the seal is committed only while {@code admission} does not withdraw it (a deadline, a cancel). */
+    public CompletableFuture<SealView> seal(SealCommand cmd, CommitQueue.Admission admission) {
+        return submit(prepare(cmd), admission);
+    }
+
+    /** A checked, built and (SIGNED) signed seal, not yet queued. */
+    record Prepared(SealCommand.Mode mode, Receipt receipt, byte[] canonical, DualSignature sig) {
+    }
+
+    /** Checks the request and builds the receipt, signed when SIGNED; runs on the caller's thread and may wait for a signing suite. */
+    Prepared prepare(SealCommand cmd) {
         SealLimits.requestId(cmd.requestId());
         SealLimits.subject(cmd.subject());
         SealLimits.labels(cmd.labels());
@@ -93,12 +109,28 @@ public class SealWriter {
                 sig = lease.keys().sign(SignedMessage.receipt(canonical));
             }
         }
-        if (cmd.mode() == SealCommand.Mode.SIGNED) {
+        return new Prepared(cmd.mode(), receipt, canonical, sig);
+    }
+
+    /** Queues a prepared seal for the group commit (never blocks); the future completes after the commit (SIGNED) or the checkpoint (ANCHORED). */
+    CompletableFuture<SealView> submit(Prepared p, CommitQueue.Admission admission) {
+        CallerQuota.Permit permit;
+        try {
+            permit = quota.acquire(p.receipt().signer());
+        } catch (RuntimeException e) {
+            admission.refused();
+            return CompletableFuture.failedFuture(e);
+        }
+        Receipt receipt = p.receipt();
+        byte[] canonical = p.canonical();
+        DualSignature sig = p.sig();
+        if (p.mode() == SealCommand.Mode.SIGNED) {
             // answers are built off the single commit thread
-            return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa()).thenApplyAsync(SealWriter::view, answers);
+            return queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa(), admission).whenComplete((o, e) -> permit.close())
+                    .thenApplyAsync(SealWriter::view, answers);
         }
         // ANCHORED: one dual signature per checkpoint instead of one per seal
-        return queue.submit(receipt, canonical, null, null).thenCompose(o -> {
+        return queue.submit(receipt, canonical, null, null, admission).whenComplete((o, e) -> permit.close()).thenCompose(o -> {
             SealView v = view(o);
             // answers are built off the checkpointer thread, which must only sign and prove
             return log.awaitAnchor(o.seal().leafIndex()).thenApplyAsync(v::withAnchor, answers);
@@ -111,11 +143,36 @@ public class SealWriter {
      * on the signing pool first, and so is an ANCHORED one while no suite signs (it may wait).
      */
     public CompletableFuture<SealView> sealFromIoThread(SealCommand cmd) {
+        return sealFromIoThread(cmd, CommitQueue.Admission.ALWAYS);
+    }
+
+    /** As {@link #sealFromIoThread(SealCommand)}, committed only while {@code admission} does not withdraw it. */
+    public CompletableFuture<SealView> sealFromIoThread(SealCommand cmd, CommitQueue.Admission admission) {
         if (cmd.mode() == SealCommand.Mode.ANCHORED && suites.signsNow()) {
-            return seal(cmd);
+            return seal(cmd, admission);
         }
         // SIGNED, or no suite signs right now (a seal then waits for the scheduler's rotation): not on the event loop
-        return CompletableFuture.supplyAsync(() -> seal(cmd), signers).thenCompose(f -> f);
+        return CompletableFuture.supplyAsync(() -> seal(cmd, admission), signers).thenCompose(f -> f);
+    }
+
+    /**
+     * Prepares a seal as {@link #sealFromIoThread} does (on the I/O thread for a quick ANCHORED seal, else on the
+     * signing pool), without queueing it: {@link SealStreamSession} queues its items in request order.
+     */
+    CompletableFuture<Prepared> prepareFromIoThread(SealCommand cmd) {
+        if (cmd.mode() == SealCommand.Mode.ANCHORED && suites.signsNow()) {
+            try {
+                return CompletableFuture.completedFuture(prepare(cmd));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.supplyAsync(() -> prepare(cmd), signers);
+    }
+
+    /** A new stream of seals: all-or-answered ({@link SealStreamSession}). */
+    public SealStreamSession stream(java.util.function.BooleanSupplier callerGone) {
+        return new SealStreamSession(this, callerGone);
     }
 
     /** The answer for a commit: the new seal, or the earlier one when the request replayed it. */

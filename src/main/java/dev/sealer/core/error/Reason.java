@@ -39,5 +39,7 @@ public enum Reason {
     /** The request is larger than the service decodes ({@code sealer.grpc.max-request-bytes}); never retry it as is. */
     MESSAGE_TOO_LARGE,
     // access
-    PERMISSION_DENIED
+    PERMISSION_DENIED,
+    /** Not committed because the caller gave up first (deadline passed, cancelled) or its stream had stopped (CANCELLED). */
+    ABANDONED
 }
