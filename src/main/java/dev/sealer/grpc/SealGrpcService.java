@@ -275,7 +275,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
         return command(r, CallerIdentity.current());
     }
 
-    private static SealCommand command(SealRequest r, String caller) {
+    static SealCommand command(SealRequest r, String caller) {
         RequestDecoding.check(r);
         if (!r.hasDigest()) {
             throw new SealerException(Reason.INVALID_DIGEST, "digest is required");
