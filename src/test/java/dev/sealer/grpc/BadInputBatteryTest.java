@@ -226,6 +226,8 @@ class BadInputBatteryTest {
         r.put("sealer.v1.LogService/RunIntegritySweep", RunIntegritySweepRequest.getDefaultInstance());
         r.put("sealer.v1.AuditService/ListAuditEvents", ListAuditEventsRequest.newBuilder().setOccurred(TimeRange.newBuilder()
                 .setFrom(Timestamp.newBuilder().setSeconds(1))).setActor("anonymous").setAction("x").setPageSize(5).build());
+        r.put("sealer.v1.AuditService/MaterializeEvidence", dev.sealer.grpc.v1.MaterializeEvidenceRequest.newBuilder().setSealId(someSeal)
+                .setReason(dev.sealer.grpc.v1.EvidenceReason.EVIDENCE_REASON_AUDIT).setPageSize(5).build());
         return r;
     }
 

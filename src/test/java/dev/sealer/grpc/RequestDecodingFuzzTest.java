@@ -48,7 +48,7 @@ class RequestDecodingFuzzTest {
                 ProtoMapper.sealTime(from);
                 ProtoMapper.sealTime(to);
             }
-            dev.sealer.store.PageCursor.decode(list.getPageToken());
+            dev.sealer.app.storage.PageCursor.decode(list.getPageToken());
         });
         GetSealRequest get = decode(GET, input, SealServiceGrpc.getGetSealMethod());
         reasoned(() -> {
