@@ -42,6 +42,7 @@ public final class DevEnvironment {
                 "quarkus.grpc.server.ssl.trust-store", tls.trustStore().toString(),
                 "quarkus.grpc.server.ssl.trust-store-password", DevCertificates.TRUST_STORE_PASSWORD,
                 "quarkus.grpc.server.ssl.client-auth", "REQUEST",
+                "quarkus.grpc.server.plain-text", "false",
                 "sealer.auth.plaintext", "false",
                 "sealer.auth.roles.sealer", DevCertificates.CLIENTS.get("sealer"),
                 "sealer.auth.roles.auditor", DevCertificates.CLIENTS.get("auditor"),

@@ -138,8 +138,8 @@ public class AccessControl implements ServerInterceptor, Prioritized {
             if (tls) {
                 throw new IllegalStateException("sealer.auth.plaintext=true but quarkus.grpc.server.ssl.* configures TLS; choose one");
             }
-            LOG.warnf("gRPC without TLS (sealer.auth.plaintext=true): every caller is '%s' with roles %s",
-                    CallerIdentity.ANONYMOUS, new TreeSet<>(anonymousRoles.orElse(List.of())));
+            LOG.warnf("gRPC server on %s without TLS (sealer.auth.plaintext=true): every caller is '%s' with roles %s",
+                    address(), CallerIdentity.ANONYMOUS, new TreeSet<>(anonymousRoles.orElse(List.of())));
             return;
         }
         if (!tls) {
@@ -151,8 +151,19 @@ public class AccessControl implements ServerInterceptor, Prioritized {
             throw new IllegalStateException("mutual TLS needs quarkus.grpc.server.ssl.trust-store (the CA that issues client certificates; "
                     + "never the JDK's default CAs) and quarkus.grpc.server.ssl.client-auth=REQUEST or REQUIRED (is " + clientAuth + ")");
         }
-        LOG.infof("gRPC over mutual TLS (client-auth %s); role members: sealer %s, auditor %s, key-admin %s", clientAuth,
+        LOG.infof("gRPC server on %s over mutual TLS (client-auth %s); role members: sealer %s, auditor %s, key-admin %s", address(), clientAuth,
                 sealers.orElse(List.of()), auditors.orElse(List.of()), keyAdmins.orElse(List.of()));
+    }
+
+    /**
+     * The address the gRPC server binds: {@code quarkus.grpc.server.host} (default 0.0.0.0, every interface) and its
+     * port. This service's own line replaces Quarkus's start line, whose "TLS enabled" only reflects
+     * {@code quarkus.grpc.server.plain-text} and not the TLS the server actually applies (application.properties).
+     */
+    private String address() {
+        boolean test = io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.TEST;
+        int port = config.getOptionalValue(test ? "quarkus.grpc.server.test-port" : "quarkus.grpc.server.port", Integer.class).orElse(test ? 9001 : 9000);
+        return config.getOptionalValue("quarkus.grpc.server.host", String.class).orElse("0.0.0.0") + ":" + port;
     }
 
     @Override

@@ -21,6 +21,12 @@ import java.time.Instant;
 @GrpcService
 @Blocking
 public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
+    /** Requests are decoded by {@link RequestDecoding}: bytes that are not a request get MALFORMED_REQUEST, not UNKNOWN. */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return RequestDecoding.wrap(super.bindService());
+    }
+
     private static final int MAX_TEXT = 1024;
 
     @Inject

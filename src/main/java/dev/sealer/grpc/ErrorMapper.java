@@ -29,12 +29,13 @@ public final class ErrorMapper {
     public static Status.Code code(Reason reason) {
         return switch (reason) {
             case INVALID_ARGUMENT, INVALID_DIGEST, INVALID_REQUEST_ID, INVALID_SUBJECT, INVALID_STAGE, INVALID_LABELS, INVALID_PARENTS,
-                    UNKNOWN_PARENT, MALFORMED_BUNDLE -> Status.Code.INVALID_ARGUMENT;
+                    UNKNOWN_PARENT, MALFORMED_BUNDLE, MALFORMED_REQUEST -> Status.Code.INVALID_ARGUMENT;
             case UNKNOWN_SEAL, UNKNOWN_SUITE -> Status.Code.NOT_FOUND;
             case REQUEST_ID_CONFLICT -> Status.Code.ALREADY_EXISTS;
             case HSM_UNAVAILABLE, STORE_UNAVAILABLE -> Status.Code.UNAVAILABLE;
             case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
-            case OVERLOADED -> Status.Code.RESOURCE_EXHAUSTED;
+            case ABANDONED -> Status.Code.CANCELLED;
+            case OVERLOADED, MESSAGE_TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;
             case SIGNATURE_INVALID, SUITE_REVOKED, OUTSIDE_VALIDITY, ANCHOR_MISMATCH, MERKLE_PROOF_INVALID, WORM_VIOLATION, PARTIAL_EVIDENCE ->
                     Status.Code.FAILED_PRECONDITION;
         };
@@ -92,8 +93,8 @@ public final class ErrorMapper {
                 .setCode(code.value())
                 .setMessage(message == null ? reason : message)
                 .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build()));
-        if (code == Status.Code.RESOURCE_EXHAUSTED) {
-            // shed load: tell the caller when to come back
+        if (Reason.OVERLOADED.name().equals(reason)) {
+            // shed load: tell the caller when to come back (a request too large is never worth retrying as is)
             status.addDetails(Any.pack(com.google.rpc.RetryInfo.newBuilder()
                     .setRetryDelay(com.google.protobuf.Duration.newBuilder().setNanos(SHED_RETRY_DELAY_MILLIS * 1_000_000)).build()));
         }

@@ -19,6 +19,12 @@ import jakarta.inject.Inject;
 @GrpcService
 @Blocking
 public class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
+    /** Requests are decoded by {@link RequestDecoding}: bytes that are not a request get MALFORMED_REQUEST, not UNKNOWN. */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return RequestDecoding.wrap(super.bindService());
+    }
+
     @Inject
     SuiteRegistry suites;
     @Inject
@@ -37,7 +43,7 @@ public class KeyGrpcService extends KeyServiceGrpc.KeyServiceImplBase {
         SealGrpcService.unary(observer, () -> {
             java.time.Instant since;
             try {
-                since = java.time.Instant.parse(request.getCompromisedSince());
+                since = ProtoMapper.instant(ProtoMapper.timestamp(java.time.Instant.parse(request.getCompromisedSince())));
             } catch (RuntimeException e) {
                 throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.INVALID_ARGUMENT,
                         "compromised_since must be an RFC 3339 UTC time, e.g. 2026-11-21T12:00:00Z");

@@ -30,6 +30,12 @@ import jakarta.inject.Inject;
 @GrpcService
 @Blocking
 public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
+    /** Requests are decoded by {@link RequestDecoding}: bytes that are not a request get MALFORMED_REQUEST, not UNKNOWN. */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return RequestDecoding.wrap(super.bindService());
+    }
+
     @Inject
     TransparencyLog log;
     @Inject

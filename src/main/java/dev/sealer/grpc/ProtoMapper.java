@@ -88,9 +88,18 @@ final class ProtoMapper {
         return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
     }
 
+    /** The range google.protobuf.Timestamp allows: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z. */
+    static final long MIN_SECONDS = -62_135_596_800L;
+    static final long MAX_SECONDS = 253_402_300_799L;
+
+    /** A request's timestamp; outside the range protobuf defines for Timestamp it is INVALID_ARGUMENT. */
     static Instant instant(Timestamp t) {
         if (t.getNanos() < 0 || t.getNanos() > 999_999_999) {
-            throw new SealerException(Reason.INVALID_ARGUMENT, "timestamp nanos out of range");
+            throw new SealerException(Reason.INVALID_ARGUMENT, "timestamp nanos must be 0..999999999 (is " + t.getNanos() + ")");
+        }
+        if (t.getSeconds() < MIN_SECONDS || t.getSeconds() > MAX_SECONDS) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, "timestamp seconds must lie in 0001-01-01..9999-12-31 (" + MIN_SECONDS + ".." + MAX_SECONDS
+                    + ", is " + t.getSeconds() + ")");
         }
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
@@ -117,6 +126,16 @@ final class ProtoMapper {
         if (!from.isBefore(to)) {
             throw new SealerException(Reason.INVALID_ARGUMENT, "committed.from must be before committed.to");
         }
-        return new dev.sealer.app.storage.SealFilter(null, from, to, null, null);
+        return new dev.sealer.app.storage.SealFilter(null, sealTime(from), sealTime(to), null, null);
+    }
+
+    /**
+     * A query bound on commit times, moved into the range seals can carry (from 1970-01-01, the start of
+     * their time-ordered ids, to 10889-08-02): no seal lies outside it, so the answer is the same.
+     */
+    static Instant sealTime(Instant t) {
+        Instant earliest = Instant.EPOCH;
+        Instant latest = Instant.ofEpochMilli((1L << 48) - 1);
+        return t.isBefore(earliest) ? earliest : t.isAfter(latest) ? latest : t;
     }
 }

@@ -164,4 +164,28 @@ public class RequestLogContext implements ServerInterceptor, Prioritized {
             MDC.put(SEAL_ID, sealId);
         }
     }
+
+    /** The MDC of the current call, captured on its thread, to put back where the call completes later (another thread). */
+    public static Captured capture() {
+        Object requestId = MDC.get(REQUEST_ID);
+        Object caller = MDC.get(CALLER);
+        return new Captured(requestId == null ? null : requestId.toString(), caller == null ? null : caller.toString());
+    }
+
+    /** A call's MDC values, for a completion on another thread. */
+    public record Captured(String requestId, String caller) {
+        /** Runs {@code body} with the call's MDC, and {@code sealId} as its seal id (may be null). */
+        public void run(String sealId, Runnable body) {
+            if (requestId == null) {
+                body.run();
+                return;
+            }
+            Scope scope = new Scope(requestId, caller);
+            scope.sealId = sealId;
+            scope.run(() -> {
+                body.run();
+                return null;
+            });
+        }
+    }
 }

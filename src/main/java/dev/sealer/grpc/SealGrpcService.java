@@ -47,6 +47,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SealGrpcService.class);
 
+    /** Requests are decoded by {@link RequestDecoding}: bytes that are not a request get MALFORMED_REQUEST, not UNKNOWN. */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return RequestDecoding.wrap(super.bindService());
+    }
+
     /** Requests of one VerifyStream accepted but not yet answered (inbound flow control). */
     static final int STREAM_WINDOW = 256;
 
@@ -88,21 +94,38 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     @Override
     @Blocking
     public void seal(SealRequest request, StreamObserver<SealResponse> observer) {
+        io.grpc.Context call = io.grpc.Context.current();
+        if (call.isCancelled()) {
+            return; // the deadline passed (or the caller cancelled) while the call waited for a worker: nothing was done
+        }
+        // the worker is not parked until the commit: the answer is sent from the commit's completion
+        CompletableFuture<SealView> sealed;
         try {
-            SealView view = writer.seal(command(request)).join();
-            RequestLogContext.sealed(view.stored().sealId().toString());
-            LOG.debugf("sealed %s as %s%s", request.getRequestId(), view.stored().sealId(), view.replayed() ? " (replayed)" : "");
-            observer.onNext(response(view, request.getCompact(), -1));
-            observer.onCompleted();
+            sealed = writer.seal(command(request), SealAdmission.of(call));
         } catch (RuntimeException e) {
             observer.onError(ErrorMapper.toStatus(e));
+            return;
         }
+        RequestLogContext.Captured mdc = RequestLogContext.capture();
+        sealed.whenComplete((view, error) -> {
+            if (error != null) {
+                observer.onError(ErrorMapper.toStatus(error));
+            } else {
+                mdc.run(view.stored().sealId().toString(), () -> {
+                    LOG.debugf("sealed %s as %s%s", request.getRequestId(), view.stored().sealId(), view.replayed() ? " (replayed)" : "");
+                    observer.onNext(response(view, request.getCompact(), -1));
+                    observer.onCompleted();
+                });
+            }
+        });
     }
 
     @Override
     @NonBlocking
     public StreamObserver<SealRequest> sealStream(StreamObserver<SealResponse> observer) {
         String caller = CallerIdentity.current();
+        io.grpc.Context call = io.grpc.Context.current();
+        dev.sealer.app.seal.SealStreamSession session = writer.stream(call::isCancelled);
         return new StreamObserver<>() {
             // responses leave in request order; an error ends the stream after every earlier answer
             private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
@@ -114,13 +137,15 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                 if (failed) {
                     return;
                 }
-                CompletableFuture<SealView> item;
+                SealCommand cmd = null;
+                RuntimeException invalid = null;
                 try {
-                    item = writer.sealFromIoThread(command(request, caller));
+                    cmd = command(request, caller);
                 } catch (RuntimeException e) {
-                    item = CompletableFuture.failedFuture(e);
+                    invalid = e;
                 }
-                CompletableFuture<SealView> current = item;
+                // all-or-answered: nothing after a failing item is committed (SealStreamSession)
+                CompletableFuture<SealView> current = session.next(cmd, invalid);
                 boolean compact = request.getCompact();
                 tail = tail.thenCompose(v -> current.handle((view, error) -> {
                     synchronized (observer) {
@@ -145,6 +170,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
             @Override
             public void onError(Throwable t) {
                 failed = true;
+                session.stop(); // the caller left: nothing more of this stream is committed
             }
 
             @Override
@@ -183,6 +209,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
      * a {@link SealerException} for a request that cannot be verified (no target, a malformed or unknown seal id, a bad digest).
      */
     VerifyResponse verifyOne(VerifyRequest request) {
+        RequestDecoding.check(request);
         Optional<Digest> artifact = request.hasDigest() ? Optional.of(ProtoMapper.digest(request.getDigest())) : Optional.empty();
         VerificationService.Outcome outcome = switch (request.getTargetCase()) {
             case SEAL_ID -> verification.bySealId(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT), artifact);
@@ -254,7 +281,8 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
         return command(r, CallerIdentity.current());
     }
 
-    private static SealCommand command(SealRequest r, String caller) {
+    static SealCommand command(SealRequest r, String caller) {
+        RequestDecoding.check(r);
         if (!r.hasDigest()) {
             throw new SealerException(Reason.INVALID_DIGEST, "digest is required");
         }

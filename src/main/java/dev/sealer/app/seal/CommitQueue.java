@@ -35,7 +35,34 @@ public final class CommitQueue implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CommitQueue.class);
 
     /** A seal ready to store: receipt, its canonical bytes, their leaf hash and signatures (null in batched mode). */
-    public record Pending(Receipt receipt, byte[] canonical, byte[] leafHash, byte[] sigEd25519, byte[] sigMlDsa, CompletableFuture<Outcome> result) {
+    public record Pending(Receipt receipt, byte[] canonical, byte[] leafHash, byte[] sigEd25519, byte[] sigMlDsa, CompletableFuture<Outcome> result,
+            Admission admission) {
+    }
+
+    /**
+     * Whether a queued seal may still be committed, asked by the writer inside the transaction, just
+     * before the seal would be inserted: a caller whose deadline passed or who cancelled is not written
+     * for ({@link Reason#ABANDONED}); a stream that stopped has nothing of it committed after the item
+     * that stopped it. {@link #refused} tells the owner that one of its seals was not committed, so a
+     * stream stops before its next item is considered.
+     */
+    public interface Admission {
+        Admission ALWAYS = new Admission() {
+            @Override
+            public boolean withdrawn() {
+                return false;
+            }
+
+            @Override
+            public void refused() {
+            }
+        };
+
+        /** True when the seal must not be committed any more. */
+        boolean withdrawn();
+
+        /** One of this owner's seals was not committed (refused, withdrawn, or its batch failed). */
+        void refused();
     }
 
     /** What a caller gets back: the stored seal, and whether it was an earlier seal for the same request. */
@@ -68,13 +95,19 @@ public final class CommitQueue implements AutoCloseable {
     }
 
     public CompletableFuture<Outcome> submit(Receipt receipt, byte[] canonical, byte[] sigEd25519, byte[] sigMlDsa) {
+        return submit(receipt, canonical, sigEd25519, sigMlDsa, Admission.ALWAYS);
+    }
+
+    /** As {@link #submit(Receipt, byte[], byte[], byte[])}, committed only while {@code admission} does not withdraw it. */
+    public CompletableFuture<Outcome> submit(Receipt receipt, byte[] canonical, byte[] sigEd25519, byte[] sigMlDsa, Admission admission) {
         CompletableFuture<Outcome> f = new CompletableFuture<>();
         if (!running) {
             f.completeExceptionally(new SealerException(Reason.STORE_UNAVAILABLE, "the service is shutting down"));
             return f;
         }
         // hashed on the caller's thread: the single writer only assigns leaves and writes
-        if (!queue.offer(new Pending(receipt, canonical, Rfc6962.leafHash(canonical), sigEd25519, sigMlDsa, f))) {
+        if (!queue.offer(new Pending(receipt, canonical, Rfc6962.leafHash(canonical), sigEd25519, sigMlDsa, f, admission))) {
+            admission.refused();
             onShed.run();
             f.completeExceptionally(new SealerException(Reason.OVERLOADED, "the commit queue is full (" + (queue.size() + queue.remainingCapacity())
                     + " seals waiting): nothing was stored; retry later with the same request id"));
@@ -98,11 +131,13 @@ public final class CommitQueue implements AutoCloseable {
                 break;
             } catch (SealerException e) {
                 for (Pending p : batch) {
+                    p.admission().refused();
                     p.result().completeExceptionally(e);
                 }
             } catch (RuntimeException e) {
                 LOG.error("seal commit batch failed unexpectedly", e);
                 for (Pending p : batch) {
+                    p.admission().refused();
                     p.result().completeExceptionally(new SealerException(Reason.STORE_UNAVAILABLE, "seal not stored: " + e.getMessage(), e));
                 }
             } finally {
@@ -122,7 +157,10 @@ public final class CommitQueue implements AutoCloseable {
         } catch (SealerException e) {
             listener.rolledBack();
             LOG.warnf("seal batch of %d not stored: %s", batch.size(), e.getMessage());
-            batch.forEach(p -> p.result().completeExceptionally(e));
+            batch.forEach(p -> {
+                p.admission().refused();
+                p.result().completeExceptionally(e);
+            });
             return;
         } catch (RuntimeException e) {
             listener.rolledBack();
@@ -173,9 +211,14 @@ public final class CommitQueue implements AutoCloseable {
         Map<String, StoredSeal> inBatch = new HashMap<>();
         for (Pending p : batch) {
             Receipt r = p.receipt();
+            if (p.admission().withdrawn()) {
+                reject(rejected, p, new SealerException(Reason.ABANDONED, "not committed: the caller's deadline passed, it cancelled, "
+                        + "or an earlier item of its stream was not committed"));
+                continue;
+            }
             SealerException forged = unusable.get(r.requestId());
             if (forged != null) {
-                rejected.put(p, forged);
+                reject(rejected, p, forged);
                 continue;
             }
             StoredSeal earlier = existing.getOrDefault(r.requestId(), inBatch.get(r.requestId()));
@@ -183,14 +226,14 @@ public final class CommitQueue implements AutoCloseable {
                 if (earlier.receipt().digest().matches(r.digest())) {
                     done.put(p, new Outcome(earlier, true));
                 } else {
-                    rejected.put(p, new SealerException(Reason.REQUEST_ID_CONFLICT, "request_id '" + r.requestId()
+                    reject(rejected, p, new SealerException(Reason.REQUEST_ID_CONFLICT, "request_id '" + r.requestId()
                             + "' was already sealed with a different digest (seal " + earlier.sealId() + ")"));
                 }
                 continue;
             }
             UUID missing = r.parents().stream().filter(id -> !knownParents.contains(id)).findFirst().orElse(null);
             if (missing != null) {
-                rejected.put(p, new SealerException(Reason.UNKNOWN_PARENT, "parent seal " + missing + " does not exist"));
+                reject(rejected, p, new SealerException(Reason.UNKNOWN_PARENT, "parent seal " + missing + " does not exist"));
                 continue;
             }
             StoredSeal row = StoredSeal.of(r, p.canonical(), p.leafHash(), next++, p.sigEd25519(), p.sigMlDsa(), guard.authenticator());
@@ -204,6 +247,12 @@ public final class CommitQueue implements AutoCloseable {
             listener.inserted(t, rows);
         }
         return rows.isEmpty() ? -1 : next;
+    }
+
+    /** Refuses {@code p} in this batch and tells its owner at once, so a later item of the same stream in this batch is refused too. */
+    private static void reject(Map<Pending, SealerException> rejected, Pending p, SealerException e) {
+        rejected.put(p, e);
+        p.admission().refused();
     }
 
     /** A stored row with this request id that is not the authority's own: the request is refused, the row never answered. */

@@ -59,6 +59,9 @@ public class SealQueries {
         PageCursor cursor = PageCursor.decode(pageToken);
         Instant afterTime = cursor == null ? null : cursor.time();
         UUID afterId = cursor == null ? null : SealLimits.sealId(cursor.key(), Reason.INVALID_ARGUMENT);
+        if (cursor != null && !issued(afterId, afterTime)) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, "page_token is not a token this service issued");
+        }
         List<StoredSeal> rows = storage.read("listing seals", t -> t.receipts().list(filter, afterTime, afterId, pageSize + 1)).stream()
                 .map(guard::requireAuthentic).toList();
         String next = "";
@@ -68,5 +71,14 @@ public class SealQueries {
             next = new PageCursor(last.committedAt(), last.sealId().toString()).encode();
         }
         return new SealView.Page(rows.stream().map(SealView::of).toList(), next);
+    }
+
+    /** A token this service issued names a seal by its time-ordered id and that id's own commit time. */
+    private static boolean issued(UUID sealId, Instant time) {
+        try {
+            return dev.sealer.core.seal.SealIds.carries(sealId, time);
+        } catch (IllegalArgumentException e) {
+            return false; // a time no seal id can carry
+        }
     }
 }

@@ -52,6 +52,8 @@ public class SealWriter {
     @Inject
     io.micrometer.core.instrument.MeterRegistry metrics;
     @Inject
+    CallerQuota quota;
+    @Inject
     dev.sealer.app.metrics.SealerMetrics sealerMetrics;
     /** OpenTelemetry (a no-op unless quarkus.otel.sdk.disabled=false): spans sealer.sign, sealer.commit, sealer.anchor. */
     @Inject
@@ -77,20 +79,33 @@ public class SealWriter {
         signers.shutdown();
     }
 
-    /** Seals, and counts the outcome ({@code sealer_seals_total} by mode and outcome). */
     public CompletableFuture<SealView> seal(SealCommand cmd) {
-        String mode = cmd.mode().name();
-        CompletableFuture<SealView> f;
-        try {
-            f = sealUncounted(cmd);
-        } catch (RuntimeException e) {
-            sealerMetrics.sealed(mode, false, e);
-            throw e;
-        }
-        return f.whenComplete((v, e) -> sealerMetrics.sealed(mode, v != null && v.replayed(), e));
+        return seal(cmd, CommitQueue.Admission.ALWAYS);
     }
 
-    private CompletableFuture<SealView> sealUncounted(SealCommand cmd) {
+    /** As {@link #seal(SealCommand)}; the seal is committed only while {@code admission} does not withdraw it (a deadline, a cancel). */
+    public CompletableFuture<SealView> seal(SealCommand cmd, CommitQueue.Admission admission) {
+        return submit(prepare(cmd), admission);
+    }
+
+    /** A checked, built and (SIGNED) signed seal, not yet queued. */
+    record Prepared(SealCommand.Mode mode, Receipt receipt, byte[] canonical, DualSignature sig) {
+    }
+
+    /**
+     * Checks the request and builds the receipt, signed when SIGNED; runs on the caller's thread and may wait for a signing
+     * suite. A seal refused here is counted ({@code sealer_seals_total} by mode and outcome), as {@link #submit} counts the rest.
+     */
+    Prepared prepare(SealCommand cmd) {
+        try {
+            return prepareUncounted(cmd);
+        } catch (RuntimeException e) {
+            sealerMetrics.sealed(cmd.mode().name(), false, e);
+            throw e;
+        }
+    }
+
+    private Prepared prepareUncounted(SealCommand cmd) {
         SealLimits.requestId(cmd.requestId());
         SealLimits.subject(cmd.subject());
         SealLimits.labels(cmd.labels());
@@ -116,12 +131,35 @@ public class SealWriter {
                 }
             }
         }
+        return new Prepared(cmd.mode(), receipt, canonical, sig);
+    }
+
+    /** Queues a prepared seal for the group commit (never blocks); the future completes after the commit (SIGNED) or the checkpoint (ANCHORED). */
+    CompletableFuture<SealView> submit(Prepared p, CommitQueue.Admission admission) {
+        String mode = p.mode().name();
+        return submitUncounted(p, admission).whenComplete((v, e) -> sealerMetrics.sealed(mode, v != null && v.replayed(), e));
+    }
+
+    private CompletableFuture<SealView> submitUncounted(Prepared p, CommitQueue.Admission admission) {
+        CallerQuota.Permit permit;
+        try {
+            permit = quota.acquire(p.receipt().signer());
+        } catch (RuntimeException e) {
+            admission.refused();
+            return CompletableFuture.failedFuture(e);
+        }
+        Receipt receipt = p.receipt();
+        byte[] canonical = p.canonical();
+        DualSignature sig = p.sig();
         io.opentelemetry.api.trace.Span commit = tracer.spanBuilder("sealer.commit")
-                .setAttribute("sealer.seal_id", receipt.sealId().toString()).setAttribute("sealer.mode", cmd.mode().name()).startSpan();
-        CompletableFuture<CommitQueue.Outcome> committed = (cmd.mode() == SealCommand.Mode.SIGNED
-                ? queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa())
-                : queue.submit(receipt, canonical, null, null)).whenComplete((o, e) -> endSpan(commit, e));
-        if (cmd.mode() == SealCommand.Mode.SIGNED) {
+                .setAttribute("sealer.seal_id", receipt.sealId().toString()).setAttribute("sealer.mode", p.mode().name()).startSpan();
+        CompletableFuture<CommitQueue.Outcome> committed = (p.mode() == SealCommand.Mode.SIGNED
+                ? queue.submit(receipt, canonical, sig.ed25519(), sig.mlDsa(), admission)
+                : queue.submit(receipt, canonical, null, null, admission)).whenComplete((o, e) -> {
+                    permit.close();
+                    endSpan(commit, e);
+                });
+        if (p.mode() == SealCommand.Mode.SIGNED) {
             // answers are built off the single commit thread
             return committed.thenApplyAsync(SealWriter::view, answers);
         }
@@ -149,13 +187,38 @@ public class SealWriter {
      * on the signing pool first, and so is an ANCHORED one while no suite signs (it may wait).
      */
     public CompletableFuture<SealView> sealFromIoThread(SealCommand cmd) {
+        return sealFromIoThread(cmd, CommitQueue.Admission.ALWAYS);
+    }
+
+    /** As {@link #sealFromIoThread(SealCommand)}, committed only while {@code admission} does not withdraw it. */
+    public CompletableFuture<SealView> sealFromIoThread(SealCommand cmd, CommitQueue.Admission admission) {
         if (cmd.mode() == SealCommand.Mode.ANCHORED && suites.signsNow()) {
-            return seal(cmd);
+            return seal(cmd, admission);
         }
         // SIGNED, or no suite signs right now (a seal then waits for the scheduler's rotation): not on the event loop
         // (the caller's trace context goes along)
-        return CompletableFuture.supplyAsync(io.opentelemetry.context.Context.current().wrapSupplier(() -> seal(cmd)), signers)
+        return CompletableFuture.supplyAsync(io.opentelemetry.context.Context.current().wrapSupplier(() -> seal(cmd, admission)), signers)
                 .thenCompose(f -> f);
+    }
+
+    /**
+     * Prepares a seal as {@link #sealFromIoThread} does (on the I/O thread for a quick ANCHORED seal, else on the
+     * signing pool), without queueing it: {@link SealStreamSession} queues its items in request order.
+     */
+    CompletableFuture<Prepared> prepareFromIoThread(SealCommand cmd) {
+        if (cmd.mode() == SealCommand.Mode.ANCHORED && suites.signsNow()) {
+            try {
+                return CompletableFuture.completedFuture(prepare(cmd));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return CompletableFuture.supplyAsync(io.opentelemetry.context.Context.current().wrapSupplier(() -> prepare(cmd)), signers);
+    }
+
+    /** A new stream of seals: all-or-answered ({@link SealStreamSession}). */
+    public SealStreamSession stream(java.util.function.BooleanSupplier callerGone) {
+        return new SealStreamSession(this, callerGone);
     }
 
     /** The answer for a commit: the new seal, or the earlier one when the request replayed it. */

@@ -14,6 +14,8 @@ public enum Reason {
     INVALID_LABELS,
     INVALID_PARENTS,
     UNKNOWN_PARENT,
+    /** The request's bytes are not a message of the method's request type (invalid UTF-8, truncated, not protobuf). */
+    MALFORMED_REQUEST,
     // lookups (NOT_FOUND)
     UNKNOWN_SEAL,
     UNKNOWN_SUITE,
@@ -32,8 +34,12 @@ public enum Reason {
     WORM_VIOLATION,
     HSM_UNAVAILABLE,
     STORE_UNAVAILABLE,
-    // load shedding (RESOURCE_EXHAUSTED)
+    // load shedding and size (RESOURCE_EXHAUSTED)
     OVERLOADED,
+    /** The request is larger than the service decodes ({@code sealer.grpc.max-request-bytes}); never retry it as is. */
+    MESSAGE_TOO_LARGE,
     // access
-    PERMISSION_DENIED
+    PERMISSION_DENIED,
+    /** Not committed because the caller gave up first (deadline passed, cancelled) or its stream had stopped (CANCELLED). */
+    ABANDONED
 }

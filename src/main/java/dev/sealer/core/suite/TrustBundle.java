@@ -89,7 +89,22 @@ public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate
         return CanonicalJson.writeString(toJsonValue());
     }
 
+    /**
+     * Reads a trust bundle. Any defect (not JSON, wrong types, a key that does not decode, a certificate that does not
+     * read) is {@code SealerException(MALFORMED_BUNDLE)}, never an unchecked exception (found by ParserFuzzTest).
+     */
     public static TrustBundle parse(String json) {
+        try {
+            return read(json);
+        } catch (dev.sealer.core.error.SealerException e) {
+            throw e.reason() == dev.sealer.core.error.Reason.MALFORMED_BUNDLE ? e
+                    : new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.MALFORMED_BUNDLE, "malformed trust bundle: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.MALFORMED_BUNDLE, "malformed trust bundle: " + e.getMessage(), e);
+        }
+    }
+
+    private static TrustBundle read(String json) {
         Map<String, Object> m = Json.parseObject(json);
         if (!FORMAT.equals(Json.string(m, "format"))) {
             throw new IllegalArgumentException("not a " + FORMAT + " document");
