@@ -100,6 +100,7 @@ public final class SweepCommand implements Callable<Integer> {
                     dev.sealer.core.log.Checkpoint cp = openKept(Files.readString(kept), trust);
                     check.expect(cp.size(), cp.rootHash(), "the kept checkpoint " + cp.size() + " (" + kept.getFileName() + ")");
                 }
+                check.withTimestampTrust(trust.timestampAuthorities(), trust.root().ecdsaP256());
                 IntegrityCheck.Report r = IntegritySweep.run(c, check);
                 for (Finding f : r.findings()) {
                     out.println(f);

@@ -84,7 +84,8 @@ public class AccessControl implements ServerInterceptor, Prioritized {
             Map.entry("sealer.v1.LogService/GetConsistencyProof", Set.of(AUDITOR)),
             Map.entry("sealer.v1.LogService/RunIntegritySweep", Set.of(AUDITOR, KEY_ADMIN)),
             Map.entry("sealer.v1.AuditService/ListAuditEvents", Set.of(AUDITOR)),
-            Map.entry("sealer.v1.AuditService/MaterializeEvidence", Set.of(AUDITOR)));
+            Map.entry("sealer.v1.AuditService/MaterializeEvidence", Set.of(AUDITOR)),
+            Map.entry("sealer.v1.TimestampService/Timestamp", Set.of(SEALER)));
 
     private static final Logger LOG = Logger.getLogger(AccessControl.class);
     private static final int PRIORITY = 1_000_000; // outermost: decide before any other interceptor or service code runs

@@ -50,8 +50,11 @@ public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
                 throw new SealerException(Reason.INVALID_ARGUMENT, "tree_size must be >= 0");
             }
             StoredCheckpoint cp = log.checkpoint(request.getTreeSize());
-            return Checkpoint.newBuilder().setTreeSize(cp.treeSize()).setRootHash(ByteString.copyFrom(cp.rootHash())).setNote(cp.note())
-                    .setSuiteId(cp.suiteId()).setIssuedAt(Rfc3339.format(cp.issuedAt())).build();
+            Checkpoint.Builder b = Checkpoint.newBuilder().setTreeSize(cp.treeSize()).setRootHash(ByteString.copyFrom(cp.rootHash())).setNote(cp.note())
+                    .setSuiteId(cp.suiteId()).setIssuedAt(Rfc3339.format(cp.issuedAt()));
+            log.timestamp(cp.treeSize()).ifPresent(t -> b.setTimestampToken(ByteString.copyFrom(t.token()))
+                    .setTimestampGenTime(Rfc3339.format(t.genTime())).setTimestampAuthority(t.tsa()));
+            return b.build();
         });
     }
 
@@ -99,7 +102,7 @@ public class LogGrpcService extends LogServiceGrpc.LogServiceImplBase {
     static IntegritySweepReport report(IntegrityCheck.Report r) {
         IntegritySweepReport.Builder b = IntegritySweepReport.newBuilder().setReceiptsChecked(r.receipts())
                 .setNodesChecked(r.nodes()).setCheckpointsChecked(r.checkpoints()).setSignaturesChecked(r.signatures())
-                .setSuiteEventsChecked(r.suiteEvents()).setAuditEventsChecked(r.auditEvents()).setResealsChecked(r.reseals()).setClean(r.clean());
+                .setSuiteEventsChecked(r.suiteEvents()).setAuditEventsChecked(r.auditEvents()).setResealsChecked(r.reseals()).setTimestampsChecked(r.timestamps()).setClean(r.clean());
         for (Finding f : r.findings()) {
             java.util.regex.Matcher m = LEAF_ROW.matcher(f.row());
             boolean leaf = m.matches();

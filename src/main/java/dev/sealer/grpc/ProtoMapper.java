@@ -81,6 +81,10 @@ final class ProtoMapper {
             b.setCheckpointBytes((ByteString) cached[1]);
         }
         a.inclusionProof().forEach(h -> b.addInclusionProof(ByteString.copyFrom(h)));
+        byte[] token = a.checkpointTimestamp();
+        if (token != null) {
+            b.setCheckpointTimestamp(ByteString.copyFrom(token));
+        }
         return b.build();
     }
 

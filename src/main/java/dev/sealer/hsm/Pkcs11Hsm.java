@@ -170,6 +170,54 @@ public final class Pkcs11Hsm implements AutoCloseable {
         return attestationPublicKey;
     }
 
+    /** The root attestation key's self-signed CA certificate, as stored in the token at the ceremony. */
+    public java.security.cert.X509Certificate attestationCertificate() {
+        try {
+            return (java.security.cert.X509Certificate) keyStore.getCertificate(config.attestationKeyLabel());
+        } catch (Exception e) {
+            throw unavailable("cannot read the root attestation certificate", e);
+        }
+    }
+
+    private volatile String timestampLabel;
+    private volatile PrivateKey timestampKey;
+
+    /**
+     * Opens the time-stamping key {@code label} (ECDSA P-256, made at the key ceremony) and answers
+     * its certificate chain from the token, TSA certificate first; empty when the token has no such
+     * key (a token from before the ceremony created one). The private key stays in the token.
+     */
+    public synchronized java.util.Optional<List<java.security.cert.X509Certificate>> openTimestampKey(String label) {
+        try {
+            Key key = keyStore.getKey(label, null);
+            Certificate[] chain = keyStore.getCertificateChain(label);
+            if (!(key instanceof PrivateKey pk) || !"EC".equals(key.getAlgorithm()) || chain == null || chain.length == 0) {
+                return java.util.Optional.empty();
+            }
+            timestampKey = pk;
+            timestampLabel = label;
+            return java.util.Optional.of(java.util.Arrays.stream(chain).map(c -> (java.security.cert.X509Certificate) c).toList());
+        } catch (Exception e) {
+            throw configuration("cannot read the time-stamping key '" + label + "': " + causeText(e), e);
+        }
+    }
+
+    /** Signs with the time-stamping key (ECDSA P-256, SHA-256) inside the HSM. */
+    public byte[] signTimestamp(byte[] message) {
+        PrivateKey key = timestampKey;
+        if (key == null) {
+            throw unavailable("no time-stamping key is open", null);
+        }
+        try {
+            Signature signature = Signature.getInstance(ATTESTATION_SIGNATURE, provider);
+            signature.initSign(key);
+            signature.update(message);
+            return signature.sign();
+        } catch (Exception | Error e) {
+            throw unavailable("ECDSA time-stamp signature through the HSM failed", e);
+        }
+    }
+
     public String tokenLabel() {
         return config.tokenLabel();
     }
@@ -197,6 +245,9 @@ public final class Pkcs11Hsm implements AutoCloseable {
             }
             root = secret; // object handles of private objects do not survive a logout
             attestationKey = pk;
+            if (timestampLabel != null && keyStore.getKey(timestampLabel, null) instanceof PrivateKey tsa) {
+                timestampKey = tsa;
+            }
         } catch (Exception e) {
             throw unavailable("HSM login to token '" + config.tokenLabel() + "' failed", e);
         }

@@ -45,6 +45,8 @@ public final class IntegritySweep {
             }
             check.checkpoints(LogStore.allCheckpoints(c).stream().filter(cp -> cp.treeSize() >= from).map(cp -> new IntegrityCheck.CheckpointRow(cp.treeSize(), cp.rootHash(), cp.issuedAt(),
                     cp.suiteId(), cp.note(), cp.previousSize(), cp.suiteEvents(), cp.auditEvents(), cp.rowMac())).toList());
+            check.timestamps(TimestampStore.all(c).stream().map(t -> new IntegrityCheck.TimestampRow(t.treeSize(), t.tsa(), t.genTime(), t.token(),
+                    t.rowMac())).toList(), check.timestampTrust(), check.timestampRoot());
             check.suiteHistory(SuiteEventStore.all(c).stream().map(e -> new SuiteHistoryCheck.Event(e.seq(), e.position(), e.suiteId(), e.type(),
                     e.effectiveAt(), e.actor(), e.payload(), e.rowMac())).toList());
             try (PreparedStatement ps = c.prepareStatement(ReceiptStore.SELECT + "where r.leaf_index >= ? order by r.leaf_index")) {

@@ -12,6 +12,8 @@ import dev.sealer.app.storage.StoredSuiteEvent;
 import dev.sealer.app.storage.SuiteEventRows;
 import dev.sealer.app.storage.Tables;
 import dev.sealer.app.storage.TailRow;
+import dev.sealer.app.storage.StoredTimestamp;
+import dev.sealer.app.storage.TimestampRows;
 import dev.sealer.core.integrity.IntegrityCheck;
 import dev.sealer.core.integrity.RowAuthenticator;
 import dev.sealer.core.merkle.NodeHash;
@@ -28,7 +30,7 @@ import java.util.UUID;
 import java.util.function.LongFunction;
 
 /** The {@link Tables} of one JDBC unit of work: each call is the table class's SQL on the unit's connection. */
-final class JdbcTables implements Tables, ReceiptRows, LogRows, SuiteEventRows, AuditRows {
+final class JdbcTables implements Tables, ReceiptRows, LogRows, SuiteEventRows, AuditRows, TimestampRows {
     /** An SQL failure inside a unit of work, carried out of it to {@link JdbcStorage}, which maps it. */
     static final class Failure extends RuntimeException {
         Failure(SQLException e) {
@@ -78,6 +80,43 @@ final class JdbcTables implements Tables, ReceiptRows, LogRows, SuiteEventRows, 
     @Override
     public AuditRows audit() {
         return this;
+    }
+
+    @Override
+    public TimestampRows timestamps() {
+        return this;
+    }
+
+    // ---- checkpoint_timestamps ----
+
+    @Override
+    public boolean insert(StoredTimestamp t) {
+        return sql(() -> TimestampStore.insert(c, t));
+    }
+
+    @Override
+    public Optional<StoredTimestamp> at(long treeSize) {
+        return sql(() -> TimestampStore.at(c, treeSize));
+    }
+
+    @Override
+    public Optional<StoredTimestamp> lastBefore(Instant t) {
+        return sql(() -> TimestampStore.lastBefore(c, t));
+    }
+
+    @Override
+    public List<Long> untimestamped(long above, int limit) {
+        return sql(() -> TimestampStore.untimestamped(c, above, limit));
+    }
+
+    @Override
+    public long untimestampedCount(long above) {
+        return sql(() -> TimestampStore.untimestampedCount(c, above));
+    }
+
+    @Override
+    public long nextSerialBlock() {
+        return sql(() -> TimestampStore.nextSerialBlock(c));
     }
 
     @Override

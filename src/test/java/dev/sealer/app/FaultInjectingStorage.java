@@ -114,6 +114,11 @@ public class FaultInjectingStorage implements Storage {
             }
 
             @Override
+            public dev.sealer.app.storage.TimestampRows timestamps() {
+                return t.timestamps();
+            }
+
+            @Override
             public IntegrityCheck.Report sweep(IntegrityCheck check) {
                 return t.sweep(check);
             }

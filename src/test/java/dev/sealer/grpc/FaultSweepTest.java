@@ -90,7 +90,7 @@ class FaultSweepTest {
     /** The services of proto/ plus gRPC health: the sweep covers each method of each. */
     private static final List<ServiceDescriptor> SERVICES = List.of(SealServiceGrpc.getServiceDescriptor(),
             KeyServiceGrpc.getServiceDescriptor(), LogServiceGrpc.getServiceDescriptor(), AuditServiceGrpc.getServiceDescriptor(),
-            HealthGrpc.getServiceDescriptor());
+            dev.sealer.grpc.v1.TimestampServiceGrpc.getServiceDescriptor(), HealthGrpc.getServiceDescriptor());
 
     private ManagedChannel channel;
 
@@ -141,7 +141,7 @@ class FaultSweepTest {
         }
         assertNoInternalOrUnknown(answers);
         for (String m : List.of("sealer.v1.SealService/Seal", "sealer.v1.SealService/SealStream", "sealer.v1.KeyService/RotateSuite",
-                "sealer.v1.KeyService/RevokeSuite")) {
+                "sealer.v1.KeyService/RevokeSuite", "sealer.v1.TimestampService/Timestamp")) {
             assertEquals("UNAVAILABLE HSM_UNAVAILABLE", answers.get(m), m + " while the HSM is logged out; all answers: " + answers);
         }
         awaitSealAccepted();
@@ -201,6 +201,7 @@ class FaultSweepTest {
         r.put("sealer.v1.AuditService/ListAuditEvents", ListAuditEventsRequest.getDefaultInstance());
         r.put("sealer.v1.AuditService/MaterializeEvidence", dev.sealer.grpc.v1.MaterializeEvidenceRequest.newBuilder().setSealId(sealId)
                 .setReason(dev.sealer.grpc.v1.EvidenceReason.EVIDENCE_REASON_AUDIT).build());
+        r.put("sealer.v1.TimestampService/Timestamp", dev.sealer.grpc.v1.TimestampRequest.newBuilder().setDigest(Grpc.digest(run + "-tsa")).build());
         r.put("grpc.health.v1.Health/Check", HealthCheckRequest.getDefaultInstance());
         r.put("grpc.health.v1.Health/Watch", HealthCheckRequest.getDefaultInstance());
         return r;

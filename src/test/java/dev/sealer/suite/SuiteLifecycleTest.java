@@ -173,7 +173,7 @@ class SuiteLifecycleTest {
             try {
                 var a = log.getInclusionProof(GetInclusionProofRequest.newBuilder().setSealId(seal.getSealId()).setEarliest(true).build());
                 anchor = new dev.sealer.core.log.Anchor(a.getLeafIndex(), a.getTreeSize(), a.getInclusionProofList().stream().map(ByteString::toByteArray).toList(),
-                        a.getCheckpoint(), a.getCheckpointSuiteId());
+                        a.getCheckpoint(), a.getCheckpointSuiteId(), a.getCheckpointTimestamp().isEmpty() ? null : a.getCheckpointTimestamp().toByteArray());
             } catch (io.grpc.StatusRuntimeException notInLog) {
                 // the forged seal was never logged
             }

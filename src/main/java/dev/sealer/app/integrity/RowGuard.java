@@ -91,6 +91,15 @@ public class RowGuard {
         return cp;
     }
 
+    /** {@code t} when this authority stored it; otherwise reports the finding and throws ANCHOR_MISMATCH. */
+    public dev.sealer.app.storage.StoredTimestamp requireAuthentic(dev.sealer.app.storage.StoredTimestamp t) {
+        if (!t.authentic(authenticator)) {
+            report(Finding.of("checkpoint_timestamps", "tree_size " + t.treeSize(), "does not match its authenticator: changed or not written by this authority"));
+            throw new SealerException(Reason.ANCHOR_MISMATCH, "stored time-stamp token of checkpoint " + t.treeSize() + " is not one this authority wrote");
+        }
+        return t;
+    }
+
     /**
      * Checks the chained authenticators of the suite history before it is folded: an event this
      * authority did not write (or one changed, reordered or removed from the middle) is

@@ -30,6 +30,11 @@ final class Checkpointer {
         Signed sign(byte[] body);
     }
 
+    /** Gets the time-stamp token of a checkpoint just stored, if a TSA gives one now (never throws; the catch-up stamps it otherwise). */
+    interface Stamper {
+        void stamp(StoredCheckpoint cp);
+    }
+
     /** A signed note, the suite that signed it and the length of the suite history it knew. */
     record Signed(String suiteId, String note, long suiteEvents) {
     }
@@ -40,6 +45,7 @@ final class Checkpointer {
     private final RowGuard guard;
     private final CheckpointPolicy policy;
     private final Signer signer;
+    private final Stamper stamper;
     private final Clock clock;
     private final String origin;
     private final Storage.Session session; // guarded by this
@@ -54,8 +60,9 @@ final class Checkpointer {
     private Thread thread;
 
     Checkpointer(LogAppender appender, AnchorWaiters waiters, LogProofs proofs, RowGuard guard, CheckpointPolicy policy, Signer signer,
-            Clock clock, String origin, Storage.Session session, java.util.function.LongConsumer onIssued) {
+            Stamper stamper, Clock clock, String origin, Storage.Session session, java.util.function.LongConsumer onIssued) {
         this.onIssued = onIssued;
+        this.stamper = stamper;
         this.appender = appender;
         this.waiters = waiters;
         this.proofs = proofs;
@@ -158,6 +165,7 @@ final class Checkpointer {
                 onIssued.accept(signedNanos - lastSignedNanos);
             }
             lastSignedNanos = signedNanos;
+            stamper.stamp(cp); // committed first: a TSA that fails or is slow never loses a checkpoint
         } else if (cp != null) {
             checkpointSize = Math.max(checkpointSize, cp.treeSize());
         }

@@ -11,6 +11,7 @@ import dev.sealer.core.merkle.NodeId;
 import dev.sealer.core.merkle.ProofPlan;
 import dev.sealer.app.storage.DamagedLog;
 import dev.sealer.app.storage.StoredCheckpoint;
+import dev.sealer.app.storage.StoredTimestamp;
 import dev.sealer.app.storage.Tables;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,6 +76,7 @@ final class LogProofs {
             byId.put(ids.get(i), hashes.get(i));
         }
         Map<Long, Anchor> result = new HashMap<>();
+        byte[] token = timestamp(t, size).map(StoredTimestamp::token).orElse(null);
         for (var e : plans.entrySet()) {
             long leaf = e.getKey();
             List<byte[]> proof = e.getValue().rehash(e.getValue().nodeIds().stream().map(byId::get).toList());
@@ -85,9 +87,19 @@ final class LogProofs {
                         "the stored nodes and receipts do not hash to the checkpoint's signed root: " + bad.getMessage()));
                 throw new SealerException(Reason.ANCHOR_MISMATCH, "the stored log is damaged: no valid proof for leaf " + leaf + " in checkpoint " + size);
             }
-            result.put(leaf, new Anchor(leaf, size, proof, cp.note(), cp.suiteId()));
+            result.put(leaf, new Anchor(leaf, size, proof, cp.note(), cp.suiteId(), token));
         }
         return result;
+    }
+
+    /** The time-stamp token row of the checkpoint of {@code size} when there is one and this authority wrote it (else a finding, and none). */
+    Optional<StoredTimestamp> timestamp(Tables tables, long size) {
+        Optional<StoredTimestamp> t = tables.timestamps().at(size);
+        if (t.isPresent() && !t.get().authentic(guard.authenticator())) {
+            guard.report(Finding.of("checkpoint_timestamps", "tree_size " + size, "the row authenticator does not verify: not a token this authority stored"));
+            return Optional.empty();
+        }
+        return t;
     }
 
     /** The consistency proof from {@code from} to {@code to.treeSize()}; checked when a checkpoint was signed at {@code from}. */

@@ -3,6 +3,8 @@ package dev.sealer.app.log;
 import dev.sealer.app.integrity.RowGuard;
 import dev.sealer.app.commit.BatchListener;
 import dev.sealer.app.suite.SuiteRegistry;
+import dev.sealer.app.tsa.CheckpointTimestamps;
+import dev.sealer.app.storage.StoredTimestamp;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.log.Anchor;
@@ -45,6 +47,8 @@ public class TransparencyLog implements BatchListener {
     SuiteRegistry suites;
     @Inject
     RowGuard guard;
+    @Inject
+    CheckpointTimestamps timestamps;
     @ConfigProperty(name = "sealer.authority", defaultValue = "sealer")
     String authority;
     @ConfigProperty(name = "sealer.log.checkpoint-max-delay", defaultValue = "1S")
@@ -77,7 +81,7 @@ public class TransparencyLog implements BatchListener {
                     try (var lease = suites.keys()) { // the keys stay unwiped until the note is signed
                         return new Checkpointer.Signed(lease.suiteId(), SignedNote.sign(body, CheckpointKeys.signers(lease.keys())), suites.state().version());
                     }
-                }, clock, origin(), storage.session(), metrics::checkpointInterval);
+                }, timestamps::stampNow, clock, origin(), storage.session(), metrics::checkpointInterval);
         long latest = storage.read("reading the transparency log", t -> {
             appender.restore(t);
             return t.log().latestCheckpoint().map(StoredCheckpoint::treeSize).orElse(0L);
@@ -190,6 +194,11 @@ public class TransparencyLog implements BatchListener {
         Optional<StoredCheckpoint> cp = storage.read("reading checkpoints", t -> size == 0 ? proofs.latest(t) : proofs.at(t, size));
         return cp.orElseThrow(() -> new SealerException(Reason.INVALID_ARGUMENT,
                 size == 0 ? "no checkpoint has been issued yet" : "no checkpoint was issued at tree size " + size));
+    }
+
+    /** The authentic time-stamp token of the checkpoint of {@code size}, if it has one yet. */
+    public Optional<StoredTimestamp> timestamp(long size) {
+        return storage.read("reading a checkpoint's time-stamp token", t -> proofs.timestamp(t, size));
     }
 
     public Anchor inclusion(long leafIndex, long size) {

@@ -77,10 +77,16 @@ public class CompromisePlaybook {
     }
 
     /**
-     * The first leaf no checkpoint issued before the rule's cut-off covers: the size of the last
-     * such checkpoint, its row authenticator checked (a moved issued_at would hide seals).
+     * The first leaf no checkpoint issued (time-stamped, when the trust bundle names TSAs) before the
+     * rule's cut-off covers: the size of the last such checkpoint, its row authenticator checked (a
+     * moved issued_at or gen_time would hide seals).
      */
     private long unanchoredFrom(Tables t, dev.sealer.core.suite.SuiteWindows.Affected rule) {
+        if (!suites.trustBundle().timestampAuthorities().isEmpty()) {
+            // with time-stamping authorities the rule's time is the checkpoint token's genTime (as in core.verify.SealVerifier)
+            return t.timestamps().lastBefore(rule.anchoredBefore()).map(guard::requireAuthentic)
+                    .map(dev.sealer.app.storage.StoredTimestamp::treeSize).orElse(0L);
+        }
         return t.log().lastCheckpointBefore(rule.anchoredBefore()).map(guard::requireAuthentic).map(StoredCheckpoint::treeSize).orElse(0L);
     }
 }

@@ -16,6 +16,8 @@ public interface Tables {
 
     AuditRows audit();
 
+    TimestampRows timestamps();
+
     /** Feeds every stored row at or after the check's resume point to {@code check} and returns its report. */
     IntegrityCheck.Report sweep(IntegrityCheck check);
 }

@@ -51,6 +51,8 @@ public class SuiteRegistry {
     @Inject
     HsmConnection hsm;
     @Inject
+    dev.sealer.app.tsa.TimestampAuthorities timestampAuthorities;
+    @Inject
     dev.sealer.app.integrity.RowGuard guard;
     @Inject
     dev.sealer.app.SchemaMigration schema; // the schema exists before suites are read
@@ -338,7 +340,7 @@ public class SuiteRegistry {
             }
             throw e;
         }
-        TrustBundle bundle = new TrustBundle(authority, root.publicKeys(), ledger.certificates(), now, status, rootChain);
+        TrustBundle bundle = new TrustBundle(authority, root.publicKeys(), ledger.certificates(), now, status, rootChain, timestampAuthorities.trust());
         // the trust bundle knows the new suite before anything (a seal, a checkpoint) is signed with its keys
         state = new State(ledger, version, cert, active.windows(), bundle, new SealVerifier(bundle));
         if (keys != null) {

@@ -65,6 +65,7 @@ public class IntegritySweeper {
                                 from.rootHash());
                 log.lastIssued().filter(cp -> from == null || cp.treeSize() >= from.treeSize())
                         .ifPresent(cp -> check.expect(cp.treeSize(), cp.rootHash(), "checkpoint " + cp.treeSize() + " this service signed"));
+                check.withTimestampTrust(suites.trustBundle().timestampAuthorities(), suites.trustBundle().root().ecdsaP256());
                 used[0] = check;
                 return t.sweep(check);
             });

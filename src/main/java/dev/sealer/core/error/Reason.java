@@ -30,10 +30,14 @@ public enum Reason {
     MALFORMED_BUNDLE,
     // an evidence package that cannot be completed (FAILED_PRECONDITION), naming what is missing
     PARTIAL_EVIDENCE,
+    /** a time-stamp token that does not verify (signature, certificate, imprint) */
+    TIMESTAMP_INVALID,
     // storage and parts
     WORM_VIOLATION,
     HSM_UNAVAILABLE,
     STORE_UNAVAILABLE,
+    /** the time-stamping authority cannot issue tokens now (its key is not in the token, or an external TSA does not answer) */
+    TSA_UNAVAILABLE,
     // load shedding and size (RESOURCE_EXHAUSTED)
     OVERLOADED,
     /** The request is larger than the service decodes ({@code sealer.grpc.max-request-bytes}); never retry it as is. */

@@ -57,9 +57,13 @@ public final class IntegrityCheck {
             long auditEvents, byte[] rowMac) {
     }
 
+    /** A stored checkpoint time-stamp token (table checkpoint_timestamps). */
+    public record TimestampRow(long treeSize, String tsa, Instant genTime, byte[] token, byte[] rowMac) {
+    }
+
     /** What the sweep checked and found. */
     public record Report(long receipts, long signatures, long nodes, long checkpoints, long suiteEvents, long auditEvents, long reseals,
-            List<Finding> findings) {
+            List<Finding> findings, long timestamps) {
         public boolean clean() {
             return findings.isEmpty();
         }
@@ -340,6 +344,65 @@ public final class IntegrityCheck {
         }
     }
 
+    private long timestampCount;
+    private List<dev.sealer.core.tsa.TimestampTrust> timestampTrust;
+    private java.security.PublicKey timestampRoot;
+
+    /** The TSAs whose tokens the sweep verifies (the trust bundle's); without them stored tokens are checked for their authenticator only. */
+    public IntegrityCheck withTimestampTrust(List<dev.sealer.core.tsa.TimestampTrust> trust, java.security.PublicKey rootKey) {
+        this.timestampTrust = List.copyOf(trust);
+        this.timestampRoot = rootKey;
+        return this;
+    }
+
+    public List<dev.sealer.core.tsa.TimestampTrust> timestampTrust() {
+        return timestampTrust;
+    }
+
+    public java.security.PublicKey timestampRoot() {
+        return timestampRoot;
+    }
+
+    /**
+     * The checkpoints' time-stamp tokens (call after {@link #checkpoints}): each row is one this
+     * authority stored, belongs to a stored checkpoint, its token verifies under the trusted TSAs
+     * over that checkpoint's body, and its gen_time column is the token's. Rows of checkpoints
+     * before an incremental pass's start are skipped; a checkpoint without a token is not a
+     * finding (it is untimestamped, which readiness reports).
+     */
+    public void timestamps(List<TimestampRow> rows, List<dev.sealer.core.tsa.TimestampTrust> trust, java.security.PublicKey rootKey) {
+        Map<Long, CheckpointRow> bySize = new HashMap<>();
+        checkpoints.forEach(cp -> bySize.put(cp.treeSize(), cp));
+        for (TimestampRow t : rows) {
+            if (t.treeSize() < resumeFrom) {
+                continue;
+            }
+            timestampCount++;
+            String row = "tree_size " + t.treeSize();
+            if (!auth.verifies(Rows.checkpointTimestamp(t.treeSize(), t.tsa(), t.genTime(), t.token()), t.rowMac())) {
+                add("checkpoint_timestamps", row, "does not match its authenticator: changed or not written by this authority");
+                continue;
+            }
+            CheckpointRow cp = bySize.get(t.treeSize());
+            if (cp == null) {
+                add("checkpoint_timestamps", row, "is the token of a checkpoint that is not stored");
+                continue;
+            }
+            if (trust == null) {
+                continue;
+            }
+            try {
+                var v = dev.sealer.core.tsa.TimestampVerifier.verify(t.token(), dev.sealer.core.tsa.CheckpointStamp.IMPRINT_ALGORITHM,
+                        dev.sealer.core.tsa.CheckpointStamp.imprint(cp.note()), trust, rootKey);
+                if (!v.genTime().equals(t.genTime().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) && !v.genTime().equals(t.genTime())) {
+                    add("checkpoint_timestamps", row, "gen_time " + Rfc3339.format(t.genTime()) + " is not the token's " + Rfc3339.format(v.genTime()));
+                }
+            } catch (RuntimeException e) {
+                add("checkpoint_timestamps", row, "the token does not verify for checkpoint " + t.treeSize() + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** After the last receipt: what no receipt accounted for. */
     public Report finish() {
         if (!treeBroken) {
@@ -378,7 +441,7 @@ public final class IntegrityCheck {
             }
         }
         return new Report(receipts, signatures, nodeCount, checkpoints.size(), Math.max(0, suiteEventCount), audit.length(), resealCount,
-                List.copyOf(findings));
+                List.copyOf(findings), timestampCount);
     }
 
     private void add(String table, String row, String detail) {

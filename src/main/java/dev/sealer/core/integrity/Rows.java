@@ -54,6 +54,11 @@ public final class Rows {
                 .text(detail);
     }
 
+    /** The time-stamp token of the checkpoint of {@code treeSize}: the TSA's name, the token's genTime and the DER token. */
+    public static RowMessage checkpointTimestamp(long treeSize, String tsa, Instant genTime, byte[] token) {
+        return RowMessage.of("checkpoint_timestamps").integer(treeSize).text(tsa).time(genTime).bytes(token);
+    }
+
     public static RowMessage reseal(UUID newSealId, UUID oldSealId, Instant resealedAt, String actor) {
         return RowMessage.of("reseals").text(newSealId.toString()).text(oldSealId.toString()).time(resealedAt).text(actor);
     }

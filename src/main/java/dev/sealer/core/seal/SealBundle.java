@@ -41,6 +41,9 @@ public record SealBundle(Receipt receipt, DualSignature signature, Anchor anchor
             a.put("inclusion_proof", anchor.inclusionProof().stream().map(h -> Base64.getEncoder().encodeToString(h)).toList());
             a.put("checkpoint", anchor.checkpointNote());
             a.put("checkpoint_suite_id", anchor.checkpointSuiteId());
+            if (anchor.checkpointTimestamp() != null) {
+                a.put("checkpoint_timestamp", Base64.getEncoder().encodeToString(anchor.checkpointTimestamp()));
+            }
             m.put("anchor", a);
         }
         return m;
@@ -72,7 +75,8 @@ public record SealBundle(Receipt receipt, DualSignature signature, Anchor anchor
                 var am = a.get();
                 anchor = new Anchor(Json.integer(am, "leaf_index"), Json.integer(am, "tree_size"),
                         Json.array(am, "inclusion_proof").stream().map(o -> b64.decode(String.valueOf(o))).toList(),
-                        Json.string(am, "checkpoint"), Json.string(am, "checkpoint_suite_id"));
+                        Json.string(am, "checkpoint"), Json.string(am, "checkpoint_suite_id"),
+                        Json.optString(am, "checkpoint_timestamp").map(b64::decode).orElse(null));
             }
             return new SealBundle(receipt, new DualSignature(ed, pq), anchor);
         } catch (SealerException e) {

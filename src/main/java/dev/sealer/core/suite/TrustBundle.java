@@ -5,6 +5,7 @@ import dev.sealer.core.crypto.SignatureAlgorithm;
 import dev.sealer.core.json.CanonicalJson;
 import dev.sealer.core.json.Json;
 import dev.sealer.core.time.Rfc3339;
+import dev.sealer.core.tsa.TimestampTrust;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,16 +19,23 @@ import java.util.Optional;
  * so the file may travel over untrusted channels once the root keys are pinned.
  */
 public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate> suites, Instant issuedAt, SuiteStatusList statusList,
-        List<RootCrossCertificate> rootChain) {
+        List<RootCrossCertificate> rootChain, List<TimestampTrust> timestampAuthorities) {
     public static final String FORMAT = "sealer-trust-bundle/v1";
 
     public TrustBundle {
         suites = List.copyOf(suites);
         rootChain = rootChain == null ? List.of() : List.copyOf(rootChain);
+        timestampAuthorities = timestampAuthorities == null ? List.of() : List.copyOf(timestampAuthorities);
     }
 
     public TrustBundle(String authority, RootKeys root, List<SuiteCertificate> suites, Instant issuedAt, SuiteStatusList statusList) {
-        this(authority, root, suites, issuedAt, statusList, List.of());
+        this(authority, root, suites, issuedAt, statusList, List.of(), List.of());
+    }
+
+    /** A bundle that names no time-stamping authority: checkpoint times are the checkpoints' own {@code time} lines. */
+    public TrustBundle(String authority, RootKeys root, List<SuiteCertificate> suites, Instant issuedAt, SuiteStatusList statusList,
+            List<RootCrossCertificate> rootChain) {
+        this(authority, root, suites, issuedAt, statusList, rootChain, List.of());
     }
 
     /**
@@ -82,6 +90,9 @@ public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate
         if (!rootChain.isEmpty()) {
             m.put("root_chain", rootChain.stream().map(RootCrossCertificate::toJsonValue).toList());
         }
+        if (!timestampAuthorities.isEmpty()) {
+            m.put("timestamp_authorities", timestampAuthorities.stream().map(TimestampTrust::toJsonValue).toList());
+        }
         return m;
     }
 
@@ -131,6 +142,10 @@ public record TrustBundle(String authority, RootKeys root, List<SuiteCertificate
                 chain.add(RootCrossCertificate.fromJsonValue(Json.asObject(c, "root cross-certificate")));
             }
         }
-        return new TrustBundle(Json.string(m, "authority"), root, suites, Rfc3339.parse(Json.string(m, "issued_at")), status, chain);
+        List<TimestampTrust> tsas = new ArrayList<>();
+        for (Object t : Json.optArray(m, "timestamp_authorities").orElse(List.of())) {
+            tsas.add(TimestampTrust.fromJsonValue(Json.asObject(t, "timestamp authority")));
+        }
+        return new TrustBundle(Json.string(m, "authority"), root, suites, Rfc3339.parse(Json.string(m, "issued_at")), status, chain, tsas);
     }
 }

@@ -19,6 +19,9 @@ import dev.sealer.core.suite.SuiteStatusList;
 import java.time.Instant;
 import dev.sealer.core.suite.SuiteCertificate;
 import dev.sealer.core.suite.TrustBundle;
+import dev.sealer.core.tsa.CheckpointStamp;
+import dev.sealer.core.tsa.TimestampException;
+import dev.sealer.core.tsa.TimestampVerifier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -100,11 +103,14 @@ public final class SealVerifier {
                 return Verdict.invalid(Reason.SIGNATURE_INVALID, "receipt signatures do not verify under suite " + suite.suiteId());
             }
         }
+        String stamped = "";
         if (anchor != null) {
             Verdict anchored = verifyAnchor(receipt, anchor);
             if (!anchored.valid()) {
                 return anchored;
             }
+            int at = anchored.detail().indexOf(", time-stamped ");
+            stamped = at < 0 ? "" : anchored.detail().substring(at);
         }
         Optional<SuiteStatusList.Entry> status;
         try {
@@ -127,14 +133,15 @@ public final class SealVerifier {
             Instant anchoredAt = anchor == null ? null : checkpointTime(anchor);
             if (windows.revocationInvalidates(receipt.committedAt(), anchoredAt)) {
                 return Verdict.invalid(Reason.SUITE_REVOKED, "suite " + suite.suiteId() + " is revoked (compromised since " + dev.sealer.core.time.Rfc3339.format(since)
-                        + "): the seal is not anchored in a checkpoint signed before that time");
+                        + "): the seal is not anchored in a checkpoint " + (trust.timestampAuthorities().isEmpty() ? "signed" : "time-stamped")
+                        + " before that time");
             }
         }
         if (artifact.isPresent() && !artifact.get().matches(receipt.digest())) {
             return Verdict.invalid(Reason.ANCHOR_MISMATCH, "the artifact digest " + artifact.get() + " is not the sealed digest");
         }
         return Verdict.valid("seal " + receipt.sealId() + " is valid under suite " + suite.suiteId()
-                + (anchor != null ? ", included in checkpoint " + anchor.treeSize() + " signed by " + anchor.checkpointSuiteId() : "")
+                + (anchor != null ? ", included in checkpoint " + anchor.treeSize() + " signed by " + anchor.checkpointSuiteId() + stamped : "")
                 + (artifact.isPresent() ? " and matches the artifact" : " (artifact not checked)"));
     }
 
@@ -155,7 +162,13 @@ public final class SealVerifier {
         return list.entry(suiteId);
     }
 
-    /** The time a verified checkpoint was signed (its {@code time} extension line), or null. */
+    /**
+     * When the checkpoint of {@code anchor} provably existed, or null when nothing proves it. With
+     * time-stamping authorities in the trust bundle this is the {@code genTime} of the checkpoint's
+     * RFC 3161 token (verified against them; an untimestamped checkpoint proves no time); a bundle
+     * naming no TSA falls back to the checkpoint's own {@code time} line. A checkpoint signed by a
+     * suite that was already compromised at that time proves nothing either.
+     */
     private Instant checkpointTime(Anchor anchor) {
         try {
             Optional<SuiteCertificate> signer = trust.suite(anchor.checkpointSuiteId());
@@ -163,21 +176,51 @@ public final class SealVerifier {
                 return null;
             }
             Checkpoint cp = openCheckpoint(signer.get(), anchor.checkpointNote());
-            for (String ext : cp.extensions()) {
-                if (ext.startsWith(CHECKPOINT_TIME_PREFIX)) {
-                    Instant t = dev.sealer.core.time.Rfc3339.parse(ext.substring(CHECKPOINT_TIME_PREFIX.length()));
-                    SuiteWindows signerWindows = SuiteWindows.of(signer.get(), status(signer.get().suiteId()).orElse(null));
-                    if (signerWindows.revoked() && !t.isBefore(signerWindows.compromisedSince())) {
-                        return null; // signed by a key already compromised at that time: proves nothing
+            Instant t = null;
+            if (!trust.timestampAuthorities().isEmpty()) {
+                if (anchor.checkpointTimestamp() == null) {
+                    return null;
+                }
+                t = checkpointToken(anchor).genTime();
+            } else {
+                for (String ext : cp.extensions()) {
+                    if (ext.startsWith(CHECKPOINT_TIME_PREFIX)) {
+                        t = dev.sealer.core.time.Rfc3339.parse(ext.substring(CHECKPOINT_TIME_PREFIX.length()));
+                        break;
                     }
-                    return t;
                 }
             }
+            if (t == null) {
+                return null;
+            }
+            SuiteWindows signerWindows = SuiteWindows.of(signer.get(), status(signer.get().suiteId()).orElse(null));
+            if (signerWindows.revoked() && !t.isBefore(signerWindows.compromisedSince())) {
+                return null; // signed by a key already compromised at that time: proves nothing
+            }
+            return t;
         } catch (RuntimeException e) {
             return null;
         }
-        return null;
     }
+
+    /** The checkpoint's time-stamp token, verified against the bundle's TSAs over the checkpoint body; throws TimestampException. */
+    public TimestampVerifier.Verified checkpointToken(Anchor anchor) {
+        byte[] token = anchor.checkpointTimestamp();
+        String key = anchor.checkpointNote() + '\n' + java.util.Base64.getEncoder().encodeToString(token);
+        TimestampVerifier.Verified v = verifiedTokens.get(key);
+        if (v == null) {
+            v = TimestampVerifier.verify(token, CheckpointStamp.IMPRINT_ALGORITHM, CheckpointStamp.imprint(anchor.checkpointNote()),
+                    trust.timestampAuthorities(), trust.root().ecdsaP256());
+            if (verifiedTokens.size() >= OPENED_CHECKPOINTS_KEPT) {
+                verifiedTokens.clear();
+            }
+            verifiedTokens.put(key, v);
+        }
+        return v;
+    }
+
+    /** Checkpoint tokens that verified, by exact note and token bytes: one checkpoint anchors many seals. */
+    private final ConcurrentHashMap<String, TimestampVerifier.Verified> verifiedTokens = new ConcurrentHashMap<>();
 
     /** Checkpoint notes whose dual signature already verified, by suite and exact text: one checkpoint anchors many seals. */
     private final java.util.concurrent.ConcurrentHashMap<String, Checkpoint> openedCheckpoints = new java.util.concurrent.ConcurrentHashMap<>();
@@ -228,6 +271,15 @@ public final class SealVerifier {
                     anchor.inclusionProof(), checkpoint.rootHash());
         } catch (MerkleProofException | IllegalArgumentException e) {
             return Verdict.invalid(Reason.MERKLE_PROOF_INVALID, "receipt is not included in checkpoint " + anchor.treeSize() + ": " + e.getMessage());
+        }
+        if (anchor.checkpointTimestamp() != null && !trust.timestampAuthorities().isEmpty()) {
+            try {
+                var token = checkpointToken(anchor);
+                return Verdict.valid("included in checkpoint " + anchor.treeSize() + ", time-stamped " + dev.sealer.core.time.Rfc3339.format(token.genTime())
+                        + " by " + token.tsa());
+            } catch (TimestampException e) {
+                return Verdict.invalid(Reason.TIMESTAMP_INVALID, "the checkpoint's time-stamp token does not verify: " + e.getMessage());
+            }
         }
         return Verdict.valid("included in checkpoint " + anchor.treeSize());
     }
