@@ -95,6 +95,8 @@ class EvidenceTest {
         EvidencePackage.Body body = report.body();
         assertEquals("regulator", body.reason());
         assertTrue(body.items().stream().allMatch(i -> i.anchor() != null && !i.consistency().isEmpty()), "inclusion and consistency proofs per seal");
+        assertFalse(trust.timestampAuthorities().isEmpty(), "the test authority runs its built-in TSA");
+        assertTrue(body.items().stream().allMatch(i -> i.anchor().checkpointTimestamp() != null), "each anchoring checkpoint's time-stamp token");
         assertArrayEquals(child.getSeal().getReceiptJson().toByteArray(), body.items().get(0).receipt(), "the exact signed receipt bytes");
 
         // the audit trail has it already: who, what, why, and the digest of exactly this package

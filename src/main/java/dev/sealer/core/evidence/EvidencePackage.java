@@ -83,6 +83,9 @@ public final class EvidencePackage {
                 c.put("tree_size", a.treeSize());
                 c.put("checkpoint", a.checkpointNote());
                 c.put("checkpoint_suite_id", a.checkpointSuiteId());
+                if (a.checkpointTimestamp() != null) {
+                    c.put("timestamp_token", b64(a.checkpointTimestamp()));
+                }
                 checkpoints.add(c);
             }
             m.put("checkpoints", checkpoints);
@@ -150,7 +153,8 @@ public final class EvidencePackage {
                             throw new SealerException(Reason.MALFORMED_BUNDLE, "an anchor names checkpoint " + size + ", not in \"checkpoints\"");
                         }
                         anchor = new Anchor(Json.integer(am, "leaf_index"), size, hashes(Json.array(am, "inclusion_proof")),
-                                Json.string(cp, "checkpoint"), Json.string(cp, "checkpoint_suite_id"));
+                                Json.string(cp, "checkpoint"), Json.string(cp, "checkpoint_suite_id"),
+                                Json.optString(cp, "timestamp_token").map(EvidencePackage::unb64).orElse(null));
                         consistency = hashes(Json.array(s, "consistency_proof"));
                     }
                     items.add(new Item(Json.string(s, "role"), unb64(Json.string(s, "receipt")), sig, anchor, consistency,
