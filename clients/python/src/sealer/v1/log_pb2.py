@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from sealer.v1 import seal_pb2 as sealer_dot_v1_dot_seal__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13sealer/v1/log.proto\x12\tsealer.v1\x1a\x14sealer/v1/seal.proto\")\n\x14GetCheckpointRequest\x12\x11\n\ttree_size\x18\x01 \x01(\x03\"e\n\nCheckpoint\x12\x11\n\ttree_size\x18\x01 \x01(\x03\x12\x11\n\troot_hash\x18\x02 \x01(\x0c\x12\x0c\n\x04note\x18\x03 \x01(\t\x12\x10\n\x08suite_id\x18\x04 \x01(\t\x12\x11\n\tissued_at\x18\x05 \x01(\t\"p\n\x18GetInclusionProofRequest\x12\x11\n\x07seal_id\x18\x01 \x01(\tH\x00\x12\x14\n\nleaf_index\x18\x02 \x01(\x03H\x00\x12\x11\n\ttree_size\x18\x03 \x01(\x03\x12\x10\n\x08\x65\x61rliest\x18\x04 \x01(\x08\x42\x06\n\x04leaf\"@\n\x1aGetConsistencyProofRequest\x12\x11\n\tfrom_size\x18\x01 \x01(\x03\x12\x0f\n\x07to_size\x18\x02 \x01(\x03\"E\n\x10\x43onsistencyProof\x12\x11\n\tfrom_size\x18\x01 \x01(\x03\x12\x0f\n\x07to_size\x18\x02 \x01(\x03\x12\r\n\x05proof\x18\x03 \x03(\x0c\"\x1a\n\x18RunIntegritySweepRequest\"s\n\x10IntegrityFinding\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x0f\n\x07seal_id\x18\x02 \x01(\t\x12\x12\n\nleaf_index\x18\x03 \x01(\x03\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\x12\r\n\x05table\x18\x05 \x01(\t\x12\x0b\n\x03row\x18\x06 \x01(\t\"\x93\x02\n\x14IntegritySweepReport\x12\x18\n\x10receipts_checked\x18\x01 \x01(\x03\x12\x15\n\rnodes_checked\x18\x02 \x01(\x03\x12\x1b\n\x13\x63heckpoints_checked\x18\x03 \x01(\x03\x12-\n\x08\x66indings\x18\x04 \x03(\x0b\x32\x1b.sealer.v1.IntegrityFinding\x12\r\n\x05\x63lean\x18\x05 \x01(\x08\x12\x1a\n\x12signatures_checked\x18\x06 \x01(\x03\x12\x1c\n\x14suite_events_checked\x18\x07 \x01(\x03\x12\x1c\n\x14\x61udit_events_checked\x18\x08 \x01(\x03\x12\x17\n\x0freseals_checked\x18\t \x01(\x03\x32\xd8\x02\n\nLogService\x12G\n\rGetCheckpoint\x12\x1f.sealer.v1.GetCheckpointRequest\x1a\x15.sealer.v1.Checkpoint\x12K\n\x11GetInclusionProof\x12#.sealer.v1.GetInclusionProofRequest\x1a\x11.sealer.v1.Anchor\x12Y\n\x13GetConsistencyProof\x12%.sealer.v1.GetConsistencyProofRequest\x1a\x1b.sealer.v1.ConsistencyProof\x12Y\n\x11RunIntegritySweep\x12#.sealer.v1.RunIntegritySweepRequest\x1a\x1f.sealer.v1.IntegritySweepReportB \n\x12\x64\x65v.sealer.grpc.v1B\x08LogProtoP\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13sealer/v1/log.proto\x12\tsealer.v1\x1a\x14sealer/v1/seal.proto\")\n\x14GetCheckpointRequest\x12\x11\n\ttree_size\x18\x01 \x01(\x03\"\xb7\x01\n\nCheckpoint\x12\x11\n\ttree_size\x18\x01 \x01(\x03\x12\x11\n\troot_hash\x18\x02 \x01(\x0c\x12\x0c\n\x04note\x18\x03 \x01(\t\x12\x10\n\x08suite_id\x18\x04 \x01(\t\x12\x11\n\tissued_at\x18\x05 \x01(\t\x12\x17\n\x0ftimestamp_token\x18\x06 \x01(\x0c\x12\x1a\n\x12timestamp_gen_time\x18\x07 \x01(\t\x12\x1b\n\x13timestamp_authority\x18\x08 \x01(\t\"p\n\x18GetInclusionProofRequest\x12\x11\n\x07seal_id\x18\x01 \x01(\tH\x00\x12\x14\n\nleaf_index\x18\x02 \x01(\x03H\x00\x12\x11\n\ttree_size\x18\x03 \x01(\x03\x12\x10\n\x08\x65\x61rliest\x18\x04 \x01(\x08\x42\x06\n\x04leaf\"@\n\x1aGetConsistencyProofRequest\x12\x11\n\tfrom_size\x18\x01 \x01(\x03\x12\x0f\n\x07to_size\x18\x02 \x01(\x03\"E\n\x10\x43onsistencyProof\x12\x11\n\tfrom_size\x18\x01 \x01(\x03\x12\x0f\n\x07to_size\x18\x02 \x01(\x03\x12\r\n\x05proof\x18\x03 \x03(\x0c\"\x1a\n\x18RunIntegritySweepRequest\"s\n\x10IntegrityFinding\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x0f\n\x07seal_id\x18\x02 \x01(\t\x12\x12\n\nleaf_index\x18\x03 \x01(\x03\x12\x0e\n\x06\x64\x65tail\x18\x04 \x01(\t\x12\r\n\x05table\x18\x05 \x01(\t\x12\x0b\n\x03row\x18\x06 \x01(\t\"\xaf\x02\n\x14IntegritySweepReport\x12\x18\n\x10receipts_checked\x18\x01 \x01(\x03\x12\x15\n\rnodes_checked\x18\x02 \x01(\x03\x12\x1b\n\x13\x63heckpoints_checked\x18\x03 \x01(\x03\x12-\n\x08\x66indings\x18\x04 \x03(\x0b\x32\x1b.sealer.v1.IntegrityFinding\x12\r\n\x05\x63lean\x18\x05 \x01(\x08\x12\x1a\n\x12signatures_checked\x18\x06 \x01(\x03\x12\x1c\n\x14suite_events_checked\x18\x07 \x01(\x03\x12\x1c\n\x14\x61udit_events_checked\x18\x08 \x01(\x03\x12\x17\n\x0freseals_checked\x18\t \x01(\x03\x12\x1a\n\x12timestamps_checked\x18\n \x01(\x03\x32\xd8\x02\n\nLogService\x12G\n\rGetCheckpoint\x12\x1f.sealer.v1.GetCheckpointRequest\x1a\x15.sealer.v1.Checkpoint\x12K\n\x11GetInclusionProof\x12#.sealer.v1.GetInclusionProofRequest\x1a\x11.sealer.v1.Anchor\x12Y\n\x13GetConsistencyProof\x12%.sealer.v1.GetConsistencyProofRequest\x1a\x1b.sealer.v1.ConsistencyProof\x12Y\n\x11RunIntegritySweep\x12#.sealer.v1.RunIntegritySweepRequest\x1a\x1f.sealer.v1.IntegritySweepReportB \n\x12\x64\x65v.sealer.grpc.v1B\x08LogProtoP\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sealer.v1.log_pb2', globals())
@@ -24,20 +24,20 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._serialized_options = b'\n\022dev.sealer.grpc.v1B\010LogProtoP\001'
   _GETCHECKPOINTREQUEST._serialized_start=56
   _GETCHECKPOINTREQUEST._serialized_end=97
-  _CHECKPOINT._serialized_start=99
-  _CHECKPOINT._serialized_end=200
-  _GETINCLUSIONPROOFREQUEST._serialized_start=202
-  _GETINCLUSIONPROOFREQUEST._serialized_end=314
-  _GETCONSISTENCYPROOFREQUEST._serialized_start=316
-  _GETCONSISTENCYPROOFREQUEST._serialized_end=380
-  _CONSISTENCYPROOF._serialized_start=382
-  _CONSISTENCYPROOF._serialized_end=451
-  _RUNINTEGRITYSWEEPREQUEST._serialized_start=453
-  _RUNINTEGRITYSWEEPREQUEST._serialized_end=479
-  _INTEGRITYFINDING._serialized_start=481
-  _INTEGRITYFINDING._serialized_end=596
-  _INTEGRITYSWEEPREPORT._serialized_start=599
-  _INTEGRITYSWEEPREPORT._serialized_end=874
-  _LOGSERVICE._serialized_start=877
-  _LOGSERVICE._serialized_end=1221
+  _CHECKPOINT._serialized_start=100
+  _CHECKPOINT._serialized_end=283
+  _GETINCLUSIONPROOFREQUEST._serialized_start=285
+  _GETINCLUSIONPROOFREQUEST._serialized_end=397
+  _GETCONSISTENCYPROOFREQUEST._serialized_start=399
+  _GETCONSISTENCYPROOFREQUEST._serialized_end=463
+  _CONSISTENCYPROOF._serialized_start=465
+  _CONSISTENCYPROOF._serialized_end=534
+  _RUNINTEGRITYSWEEPREQUEST._serialized_start=536
+  _RUNINTEGRITYSWEEPREQUEST._serialized_end=562
+  _INTEGRITYFINDING._serialized_start=564
+  _INTEGRITYFINDING._serialized_end=679
+  _INTEGRITYSWEEPREPORT._serialized_start=682
+  _INTEGRITYSWEEPREPORT._serialized_end=985
+  _LOGSERVICE._serialized_start=988
+  _LOGSERVICE._serialized_end=1332
 # @@protoc_insertion_point(module_scope)

@@ -96,7 +96,9 @@ class PythonPackageTest {
         assertTrue(pip.output().contains("Successfully installed sealer-client-0.1.0"), pip.output());
 
         String javaCli = String.join(" ", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "--add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", // as the packaged jar's runner sets it
+                "-cp", System.getProperty("java.class.path"),
                 "dev.sealer.Main");
         List<String> cmd = new ArrayList<>(List.of(venv.resolve("bin/python").toString(), "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
                 CLIENT.resolve("tests").toString()));
