@@ -39,7 +39,7 @@ class AccessStartupIT {
     void packagedService_withTheDevProfilesTlsSettings_becomesReady(@TempDir Path dir) throws Exception {
         try (ServiceProcess service = ServiceProcess.start(TestHsm.GOOD, DevEnvironment.tlsProperties(DevCertificates.createIfMissing(dir)), Map.of())) {
             service.awaitReady(Duration.ofSeconds(90));
-            assertTrue(service.output().contains("gRPC over mutual TLS (client-auth REQUEST)"), service.output());
+            assertTrue(service.output().contains("over mutual TLS (client-auth REQUEST)"), service.output());
         }
     }
 }

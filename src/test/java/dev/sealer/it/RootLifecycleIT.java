@@ -86,7 +86,7 @@ class RootLifecycleIT {
              "custody": {"threshold": 2, "custodians": ["carol", "dave", "erin"]},
              "root": {"id": "root", "derivation_secret": {"label": "sealer-root", "id": "01"},
                       "attestation_key": {"label": "sealer-attest-ec", "id": "02", "subject": "CN=Sealer root attestation"}},
-             "additional_keys": [{"label": "sealer-tsa-ec", "id": "10", "algorithm": "ecdsa-p256", "subject": "CN=Sealer TSA"}],
+             "additional_keys": [{"label": "sealer-extra-ec", "id": "10", "algorithm": "ecdsa-p256", "subject": "CN=Sealer extra key"}],
              "first_suite": {"algorithm": "ml-dsa-65", "validity": "P365D", "overlap": "P30D"},
              "outputs": {"trust_bundle": "out/trust-bundle.json", "transcript": "out/transcript.json"}}
             """;
@@ -112,7 +112,7 @@ class RootLifecycleIT {
         // 1. the new-root ceremony
         Run dry = cli(dir, conf, "ceremony", "run", "ceremony.json", "--dry-run");
         assertEquals(0, dry.rc(), dry.out());
-        assertTrue(dry.out().contains("dry run: nothing was done") && dry.out().contains("'sealer-tsa-ec' (id 10)"), dry.out());
+        assertTrue(dry.out().contains("dry run: nothing was done") && dry.out().contains("'sealer-extra-ec' (id 10)"), dry.out());
         try (Stream<Path> s = Files.list(dir.resolve("tokens"))) {
             assertEquals(0, s.count(), "a dry run touches no token");
         }
@@ -132,7 +132,7 @@ class RootLifecycleIT {
                 "--config", "ceremony.json");
         assertEquals(0, verified.rc(), verified.out());
         String transcript = Files.readString(dir.resolve("out/transcript.json"));
-        for (String needle : List.of("\"CKA_EXTRACTABLE\":false", "\"CKA_SENSITIVE\":true", "\"label\":\"sealer-tsa-ec\"", "ml_dsa_boundary",
+        for (String needle : List.of("\"CKA_EXTRACTABLE\":false", "\"CKA_SENSITIVE\":true", "\"label\":\"sealer-extra-ec\"", "ml_dsa_boundary",
                 "\"operators\":[\"ada (lead)\",\"grace (witness)\"]", "\"handle\":")) {
             assertTrue(transcript.contains(needle), needle + " in " + transcript);
         }
