@@ -30,7 +30,7 @@ import java.util.Optional;
 public final class EvidencePackage {
     public static final String FORMAT = "sealer-evidence/v1";
     public static final String ENVELOPE_FORMAT = "sealer-evidence-envelope/v1";
-    /** The largest package file a verifier reads (a 1,000-seal package is about 7 MB). */
+    /** The largest package file a verifier reads (a 1,000-seal package of SIGNED seals is about 9 MB). */
     public static final int MAX_BYTES = 64 << 20;
 
     private EvidencePackage() {
