@@ -7,19 +7,7 @@
 # BENCH_STORAGE_CONCURRENCY (64), BENCH_SUSTAINED_SECONDS (60, batched mode only), BENCH_JFR (true),
 # BENCH_SERVICE_JVM_ARGS ("-Xms1g -Xmx2g"). SKIP_BUILD=1 reuses target/.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-OUT=target/bench; mkdir -p "$OUT"
-
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  ./mvnw -B -q -o -DskipTests package || ./mvnw -B -q -DskipTests package
-  ./mvnw -B -q -o test-compile || ./mvnw -B -q test-compile
-fi
-CPARGS=(dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt")
-if [[ ! -s "$OUT/cp.txt" || pom.xml -nt "$OUT/cp.txt" ]]; then
-  ./mvnw -B -q -o "${CPARGS[@]}" >/dev/null 2>&1 || ./mvnw -B -q "${CPARGS[@]}" >/dev/null
-fi
-CP="target/test-classes:target/classes:$(cat "$OUT/cp.txt")"
+source "$(dirname "$0")/classpath.sh"
 
 exec "$JAVA_HOME/bin/java" -Xmx2g -Djava.awt.headless=true \
   --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \

@@ -3,17 +3,6 @@
 # service, against the HSM ECDSA P-256 signing limit measured in the same run. ~1.5 minutes with the defaults.
 # Settings (JAVA_OPTS): -Dtsa.seconds=5 (per point), -Dtsa.concurrency=1,4,16. SKIP_BUILD=1 reuses target/.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-OUT=target/bench; mkdir -p "$OUT"
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  ./mvnw -B -q -o -DskipTests package || ./mvnw -B -q -DskipTests package
-  ./mvnw -B -q -o test-compile || ./mvnw -B -q test-compile
-fi
-CPARGS=(dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt")
-if [[ ! -s "$OUT/cp.txt" || pom.xml -nt "$OUT/cp.txt" ]]; then
-  ./mvnw -B -q -o "${CPARGS[@]}" >/dev/null 2>&1 || ./mvnw -B -q "${CPARGS[@]}" >/dev/null
-fi
-CP="target/test-classes:target/classes:$(cat "$OUT/cp.txt")"
+source "$(dirname "$0")/classpath.sh"
 exec "$JAVA_HOME/bin/java" -Xmx1g --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
   ${JAVA_OPTS:-} -cp "$CP" dev.sealer.bench.TsaBenchmark "$@" 2>&1 | tee "$OUT/tsa-$(date -u +%Y%m%dT%H%M%SZ).txt"
