@@ -1,6 +1,7 @@
 """Against a running service: SEALER_TARGET=host:port (plaintext, every role), as PythonPackageTest
 runs it inside `./sealer test` against the test service (real PostgreSQL and SoftHSM2).
 SEALER_JAVA_CLI, when set, is the command of the Java offline verifier (ML-DSA included)."""
+import base64
 import hashlib
 import json
 import os
@@ -43,7 +44,10 @@ def test_signed_seal_verifies_offline_and_a_changed_receipt_does_not(client, tru
     v = offline.verify_bundle(resp.seal_bundle_json, trust, ("sha-256", d))
     assert v.valid, v
     bundle = json.loads(resp.seal_bundle_json)
-    bundle["receipt"]["stage"] = "deployment"
+    receipt = json.loads(base64.b64decode(bundle["receipt"]))
+    assert base64.b64decode(bundle["receipt"]) == resp.seal.receipt_json  # the exact signed bytes
+    receipt["stage"] = "deployment"
+    bundle["receipt"] = base64.b64encode(offline.canonical_json(receipt)).decode()
     assert offline.verify_bundle(bundle, trust).reason == "SIGNATURE_INVALID"
     assert offline.verify_bundle(resp.seal_bundle_json, trust, ("sha-256", digest_of("other"))).reason == "ANCHOR_MISMATCH"
 

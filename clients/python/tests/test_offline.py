@@ -45,7 +45,7 @@ class World:
 
     def signed(self):
         sig = self.suite.sign(offline.RECEIPT_DOMAIN + offline.canonical_json(self.receipt))
-        return {"format": "sealer-seal-bundle/v1", "receipt": copy.deepcopy(self.receipt),
+        return {"format": "sealer-seal-bundle/v2", "receipt": b64(offline.canonical_json(self.receipt)),
                 "signatures": {"ed25519": b64(sig), "ml-dsa": b64(b"not checked in Python")}}
 
     def anchored(self, checkpoint_time="2026-12-02T10:00:01.000000Z"):
@@ -57,7 +57,7 @@ class World:
         raw = self.suite.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         key_id = offline.note_key_id(name, b"\x01", raw)
         note = body + "\n\u2014 %s %s\n" % (name, b64(key_id + self.suite.sign(body.encode())))
-        return {"format": "sealer-seal-bundle/v1", "receipt": copy.deepcopy(self.receipt), "signatures": {},
+        return {"format": "sealer-seal-bundle/v2", "receipt": b64(offline.canonical_json(self.receipt)), "signatures": {},
                 "anchor": {"leaf_index": 2, "tree_size": 3, "inclusion_proof": [b64(offline.node_hash(leaves[0], leaves[1]))],
                            "checkpoint": note, "checkpoint_suite_id": "suite-20261201-00000001"}}
 
@@ -68,6 +68,19 @@ class World:
 @pytest.fixture
 def w():
     return World()
+
+
+def edit_receipt(bundle, field, value):
+    """Changes one receipt field inside a v2 bundle, writing the bytes back in canonical form."""
+    receipt = json.loads(base64.b64decode(bundle["receipt"]))
+    receipt[field] = value
+    bundle["receipt"] = b64(offline.canonical_json(receipt))
+    return bundle
+
+
+def as_v1(bundle):
+    """The same seal as a v1 bundle (the receipt as a JSON object), as older services wrote it."""
+    return dict(bundle, format="sealer-seal-bundle/v1", receipt=json.loads(base64.b64decode(bundle["receipt"])))
 
 
 def test_signed_seal_is_valid_with_and_without_the_artifact(w):
@@ -89,15 +102,34 @@ def test_another_artifact_is_anchor_mismatch(w):
 
 @pytest.mark.parametrize("field,value", [("subject", "other.csv"), ("labels", {"team": "equipe"}), ("signer", "CN=y")])
 def test_a_changed_receipt_field_breaks_the_signature(w, field, value):
-    bundle = w.signed()
-    bundle["receipt"][field] = value
-    assert w.verify(bundle).reason == "SIGNATURE_INVALID"
+    assert w.verify(edit_receipt(w.signed(), field, value)).reason == "SIGNATURE_INVALID"
 
 
 def test_a_changed_receipt_field_breaks_the_anchor(w):
-    bundle = w.anchored()
-    bundle["receipt"]["subject"] = "other.csv"
-    assert w.verify(bundle).reason == "MERKLE_PROOF_INVALID"
+    assert w.verify(edit_receipt(w.anchored(), "subject", "other.csv")).reason == "MERKLE_PROOF_INVALID"
+
+
+def test_the_bundle_carries_the_exact_signed_bytes_with_non_ascii_escaped(w):
+    raw = base64.b64decode(w.signed()["receipt"])
+    assert b'"labels":{"team":"\\u00e9quipe"}' in raw and raw.isascii()
+    assert w.verify(w.signed()).valid
+
+
+def test_receipt_bytes_not_in_canonical_form_are_a_malformed_bundle(w):
+    for raw in (b" " + offline.canonical_json(w.receipt), json.dumps(w.receipt, ensure_ascii=False).encode("utf-8"), b"not json", b"[]"):
+        bundle = dict(w.signed(), receipt=b64(raw))
+        assert w.verify(bundle).reason == "MALFORMED_BUNDLE", raw
+    assert w.verify(dict(w.signed(), receipt="***")).reason == "MALFORMED_BUNDLE"
+    assert w.verify(dict(w.signed(), receipt=w.receipt)).reason == "MALFORMED_BUNDLE"  # an object is v1's shape
+
+
+def test_v1_bundles_with_the_receipt_as_an_object_still_verify(w):
+    assert w.verify(as_v1(w.signed())).valid
+    assert w.verify(as_v1(w.anchored())).valid
+    tampered = as_v1(w.signed())
+    tampered["receipt"]["subject"] = "other.csv"
+    assert w.verify(tampered).reason == "SIGNATURE_INVALID"
+    assert w.verify(dict(w.signed(), format="sealer-seal-bundle/v0")).reason == "MALFORMED_BUNDLE"
 
 
 def test_a_stripped_signature_is_invalid(w):
@@ -107,9 +139,7 @@ def test_a_stripped_signature_is_invalid(w):
 
 
 def test_unknown_suite_and_uncertified_suite(w):
-    bundle = w.signed()
-    bundle["receipt"]["suite_id"] = "suite-unknown"
-    assert w.verify(bundle).reason == "UNKNOWN_SUITE"
+    assert w.verify(edit_receipt(w.signed(), "suite_id", "suite-unknown")).reason == "UNKNOWN_SUITE"
     w.trust["suites"][0]["sign_until"] = "2030-01-01T00:00:00.000000Z"  # not what the root certified
     assert w.verify(w.signed()).reason == "SIGNATURE_INVALID"
 

@@ -437,11 +437,14 @@ def replay_differences(receipt, subject, stage, labels, parents):
 
 
 def _read_bundle(path):
+    from . import offline
     try:
         with open(path, "r", encoding="utf-8") as f:
             bundle = json.load(f)
-        receipt = bundle["receipt"]
+        receipt, _ = offline.bundle_receipt(bundle)
         return receipt["seal_id"], receipt.get("digest", {})
+    except offline._Invalid as e:  # the bundle's own defect, named as the verifier names it
+        raise UsageError("cannot read seal bundle %s: %s" % (path, e.detail)) from None
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise UsageError("cannot read seal bundle %s: %s" % (path, e)) from None
 

@@ -34,7 +34,8 @@ from datetime import datetime, timezone
 RECEIPT_DOMAIN = b"sealer/v1/receipt\n"
 CERTIFICATE_DOMAIN = b"sealer/v1/suite-certificate\n"
 STATUS_LIST_DOMAIN = b"sealer/v1/revocation\n"
-SEAL_BUNDLE_FORMAT = "sealer-seal-bundle/v1"
+SEAL_BUNDLE_FORMAT = "sealer-seal-bundle/v2"
+SEAL_BUNDLE_FORMAT_V1 = "sealer-seal-bundle/v1"
 TRUST_BUNDLE_FORMAT = "sealer-trust-bundle/v1"
 NOTE_SIGNATURE_PREFIX = "\u2014 "
 NOTE_TYPE_ED25519 = b"\x01"
@@ -288,12 +289,28 @@ def verify_bundle(seal_bundle, trust, artifact_digest=None):
         return Verdict.bad("MALFORMED_BUNDLE", "malformed seal bundle: %s" % e)
 
 
+def bundle_receipt(bundle):
+    """(receipt dict, the exact signed bytes) of a parsed seal bundle. v2 carries the bytes
+    (base64), which must be in canonical form; v1 (older bundles) carries the receipt as a JSON
+    object, whose canonical form is the signed bytes."""
+    fmt = bundle.get("format")
+    if fmt == SEAL_BUNDLE_FORMAT:
+        raw = base64.b64decode(bundle["receipt"], validate=True)
+        receipt = json.loads(raw.decode("utf-8"))
+        if not isinstance(receipt, dict) or canonical_json(receipt) != raw:
+            raise _Invalid("MALFORMED_BUNDLE", "receipt bytes are not in canonical form")
+        return receipt, raw
+    if fmt == SEAL_BUNDLE_FORMAT_V1:
+        receipt = bundle["receipt"]
+        if not isinstance(receipt, dict):
+            raise _Invalid("MALFORMED_BUNDLE", "a %s receipt is a JSON object" % SEAL_BUNDLE_FORMAT_V1)
+        return receipt, canonical_json(receipt)
+    raise _Invalid("MALFORMED_BUNDLE", "not a %s (or %s) document" % (SEAL_BUNDLE_FORMAT, SEAL_BUNDLE_FORMAT_V1))
+
+
 def _verify(seal_bundle, trust, artifact_digest):
     bundle = json.loads(seal_bundle) if isinstance(seal_bundle, (str, bytes)) else seal_bundle
-    if bundle.get("format") != SEAL_BUNDLE_FORMAT:
-        raise _Invalid("MALFORMED_BUNDLE", "not a %s document" % SEAL_BUNDLE_FORMAT)
-    receipt = bundle["receipt"]
-    canonical = canonical_json(receipt)
+    receipt, canonical = bundle_receipt(bundle)
     suite_id = receipt["suite_id"]
     cert = trust.certified_suite(suite_id)
     sigs = bundle.get("signatures") or {}

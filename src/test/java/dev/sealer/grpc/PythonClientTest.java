@@ -107,7 +107,7 @@ class PythonClientTest {
         assertTrue(fileSeal.stdout().startsWith("sealed weights.bin sha-256:"), fileSeal.describe());
         String fileSealId = sealId(fileSeal);
         Path fileBundle = work.resolve("weights.seal.json");
-        assertTrue(Files.readString(fileBundle).contains("\"format\":\"sealer-seal-bundle/v1\""), fileSeal.describe());
+        assertTrue(Files.readString(fileBundle).contains("\"format\":\"sealer-seal-bundle/v2\""), fileSeal.describe());
 
         Run dirSeal = client(work, "seal", model.toString(), "--target", TARGET, "--stage", "model-development",
                 "--parent", fileSealId);
@@ -118,7 +118,10 @@ class PythonClientTest {
         String manifest = Files.readString(work.resolve("tiny-model.manifest.json"));
         assertTrue(manifest.startsWith("{\"files\":[{\"path\":\"config.json\","), manifest);
         assertTrue(manifest.contains("\"path\":\"tokenizer/vocab.txt\""), manifest);
-        assertTrue(Files.readString(dirBundle).contains("\"parents\":[\"" + fileSealId + "\"]"), Files.readString(dirBundle));
+        String dirReceipt = new String(java.util.Base64.getDecoder().decode(
+                dev.sealer.core.json.Json.string(dev.sealer.core.json.Json.parseObject(Files.readString(dirBundle)), "receipt")),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(dirReceipt.contains("\"parents\":[\"" + fileSealId + "\"]"), dirReceipt);
 
         // both verify VALID against the service
         Run fileOk = client(work, "verify", artifact.toString(), "--seal", fileBundle.toString(), "--target", TARGET);

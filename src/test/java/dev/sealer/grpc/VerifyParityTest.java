@@ -63,16 +63,24 @@ class VerifyParityTest {
                 new Case("truncated JSON", signed.substring(0, signed.length() / 2), "MALFORMED_BUNDLE"),
                 new Case("not JSON at all", "seal of approval", "MALFORMED_BUNDLE"),
                 new Case("another format", edit(signed, m -> put(m, "format", "sealer-seal-bundle/v0")), "MALFORMED_BUNDLE"),
-                new Case("wrong type: receipt version is a string", edit(signed, m -> put(m, "receipt", put(obj(m, "receipt"), "v", "1"))), "MALFORMED_BUNDLE"),
+                new Case("wrong type: receipt version is a string", edit(signed, m -> receipt(m, r -> put(r, "v", "1"))), "MALFORMED_BUNDLE"),
                 new Case("wrong type: signatures is an array", edit(signed, m -> put(m, "signatures", List.of())), "MALFORMED_BUNDLE"),
                 new Case("wrong type: leaf_index is a string", edit(anchored, m -> put(m, "anchor", put(obj(m, "anchor"), "leaf_index", "0"))), "MALFORMED_BUNDLE"),
                 new Case("bad base64 ed25519 signature", edit(signed, m -> put(m, "signatures", put(obj(m, "signatures"), "ed25519", "***not base64***"))), "MALFORMED_BUNDLE"),
                 new Case("bad base64 inclusion proof", edit(anchored, m -> put(m, "anchor", put(obj(m, "anchor"), "inclusion_proof", List.of("%%%")))), "MALFORMED_BUNDLE"),
-                new Case("unknown receipt field", edit(signed, m -> put(m, "receipt", put(obj(m, "receipt"), "extra", "x"))), "MALFORMED_BUNDLE"),
-                new Case("receipt digest not hex", edit(signed, m -> put(m, "receipt", put(obj(m, "receipt"), "digest",
+                new Case("unknown receipt field", edit(signed, m -> receipt(m, r -> put(r, "extra", "x"))), "MALFORMED_BUNDLE"),
+                new Case("receipt digest not hex", edit(signed, m -> receipt(m, r -> put(r, "digest",
                         Map.of("algorithm", "sha-256", "value", "zz".repeat(32))))), "MALFORMED_BUNDLE"),
-                new Case("unknown suite", edit(signed, m -> put(m, "receipt", put(obj(m, "receipt"), "suite_id", "suite-20990101-deadbeef"))), "UNKNOWN_SUITE"),
-                new Case("tampered receipt subject", edit(signed, m -> put(m, "receipt", put(obj(m, "receipt"), "subject", "models/forged"))), "SIGNATURE_INVALID"),
+                new Case("receipt bytes not base64", edit(signed, m -> put(m, "receipt", "{not base64}")), "MALFORMED_BUNDLE"),
+                new Case("receipt bytes not canonical (a space before them)", edit(signed, m -> put(m, "receipt",
+                        Base64.getEncoder().encodeToString((" " + receiptText(m)).getBytes(java.nio.charset.StandardCharsets.UTF_8)))), "MALFORMED_BUNDLE"),
+                new Case("receipt as a JSON object in a v2 bundle", edit(signed, m -> put(m, "receipt", Json.parseObject(receiptText(m)))), "MALFORMED_BUNDLE"),
+                new Case("v1 bundle (receipt as a JSON object) made from the same seal", toV1(signed), "VALID"),
+                new Case("v1 anchored bundle made from the same seal", toV1(anchored), "VALID"),
+                new Case("v1 bundle with a tampered receipt subject", edit(toV1(signed), m -> put(m, "receipt",
+                        put(new LinkedHashMap<>(Json.object(m, "receipt")), "subject", "models/forged"))), "SIGNATURE_INVALID"),
+                new Case("unknown suite", edit(signed, m -> receipt(m, r -> put(r, "suite_id", "suite-20990101-deadbeef"))), "UNKNOWN_SUITE"),
+                new Case("tampered receipt subject", edit(signed, m -> receipt(m, r -> put(r, "subject", "models/forged"))), "SIGNATURE_INVALID"),
                 new Case("ml-dsa signature stripped", edit(signed, m -> {
                     Map<String, Object> sigs = obj(m, "signatures");
                     sigs.remove("ml-dsa");
@@ -140,6 +148,26 @@ class VerifyParityTest {
 
     private static String edit(String bundleJson, UnaryOperator<Map<String, Object>> change) {
         return CanonicalJson.writeString(change.apply(new LinkedHashMap<>(Json.parseObject(bundleJson))));
+    }
+
+    /** The bundle's receipt bytes (base64 in a v2 bundle) as text. */
+    private static String receiptText(Map<String, Object> bundle) {
+        return new String(Base64.getDecoder().decode(Json.string(bundle, "receipt")), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Edits the receipt inside a v2 bundle and writes it back as canonical bytes (so only the edit differs). */
+    private static Map<String, Object> receipt(Map<String, Object> bundle, UnaryOperator<Map<String, Object>> change) {
+        Map<String, Object> r = change.apply(new LinkedHashMap<>(Json.parseObject(receiptText(bundle))));
+        return put(bundle, "receipt", Base64.getEncoder().encodeToString(CanonicalJson.write(r)));
+    }
+
+    /** The same seal as a v1 bundle, as the service handed them out before v2: the receipt as a JSON object. */
+    private static String toV1(String v2Bundle) {
+        return edit(v2Bundle, m -> {
+            Map<String, Object> r = Json.parseObject(receiptText(m));
+            put(m, "format", "sealer-seal-bundle/v1");
+            return put(m, "receipt", r);
+        });
     }
 
     private static Map<String, Object> obj(Map<String, Object> m, String key) {

@@ -11,12 +11,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A self-contained seal as JSON, for the offline verifier: the receipt (as a JSON object whose
- * canonical form is the signed bytes), the suite's two signatures (SIGNED mode) and/or the
- * log anchor: inclusion proof plus the dual-signed checkpoint covering it (ANCHORED mode).
+ * A self-contained seal as JSON, for the offline verifier: the receipt as the exact bytes that
+ * were signed and hashed into the log (base64), the suite's two signatures (SIGNED mode) and/or
+ * the log anchor: inclusion proof plus the dual-signed checkpoint covering it (ANCHORED mode).
+ *
+ * <p>Written as {@value #FORMAT}. {@value #FORMAT_V1} bundles (handed out before, with the receipt
+ * as a JSON object a verifier had to re-canonicalise) are still read, so the seals they hold keep
+ * verifying.
  */
 public record SealBundle(Receipt receipt, DualSignature signature, Anchor anchor) {
-    public static final String FORMAT = "sealer-seal-bundle/v1";
+    public static final String FORMAT = "sealer-seal-bundle/v2";
+    public static final String FORMAT_V1 = "sealer-seal-bundle/v1";
 
     public SealBundle(Receipt receipt, DualSignature signature) {
         this(receipt, signature, null);
@@ -25,7 +30,7 @@ public record SealBundle(Receipt receipt, DualSignature signature, Anchor anchor
     public Map<String, Object> toJsonValue() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
-        m.put("receipt", receipt.toJsonValue());
+        m.put("receipt", Base64.getEncoder().encodeToString(receipt.canonicalBytes()));
         Map<String, Object> sigs = new LinkedHashMap<>();
         if (signature.ed25519() != null) {
             sigs.put("ed25519", Base64.getEncoder().encodeToString(signature.ed25519()));
@@ -61,12 +66,17 @@ public record SealBundle(Receipt receipt, DualSignature signature, Anchor anchor
     public static SealBundle parse(String json) {
         try {
             Map<String, Object> m = Json.parseObject(json);
-            if (!FORMAT.equals(Json.string(m, "format"))) {
-                throw new SealerException(Reason.MALFORMED_BUNDLE, "not a " + FORMAT + " document");
-            }
-            Receipt receipt = Receipt.fromJsonValue(Json.object(m, "receipt"));
-            Map<String, Object> sigs = Json.object(m, "signatures");
+            String format = Json.string(m, "format");
             Base64.Decoder b64 = Base64.getDecoder();
+            Receipt receipt;
+            if (FORMAT.equals(format)) {
+                receipt = Receipt.parse(b64.decode(Json.string(m, "receipt")));
+            } else if (FORMAT_V1.equals(format)) {
+                receipt = Receipt.fromJsonValue(Json.object(m, "receipt"));
+            } else {
+                throw new SealerException(Reason.MALFORMED_BUNDLE, "not a " + FORMAT + " (or " + FORMAT_V1 + ") document");
+            }
+            Map<String, Object> sigs = Json.object(m, "signatures");
             byte[] ed = Json.optString(sigs, "ed25519").map(b64::decode).orElse(null);
             byte[] pq = Json.optString(sigs, "ml-dsa").map(b64::decode).orElse(null);
             Anchor anchor = null;
