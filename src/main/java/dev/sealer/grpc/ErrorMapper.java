@@ -32,7 +32,7 @@ public final class ErrorMapper {
                     UNKNOWN_PARENT, MALFORMED_BUNDLE, MALFORMED_REQUEST -> Status.Code.INVALID_ARGUMENT;
             case UNKNOWN_SEAL, UNKNOWN_SUITE -> Status.Code.NOT_FOUND;
             case REQUEST_ID_CONFLICT -> Status.Code.ALREADY_EXISTS;
-            case HSM_UNAVAILABLE, STORE_UNAVAILABLE, TSA_UNAVAILABLE -> Status.Code.UNAVAILABLE;
+            case HSM_UNAVAILABLE, STORE_UNAVAILABLE, TSA_UNAVAILABLE, SHUTTING_DOWN -> Status.Code.UNAVAILABLE;
             case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
             case ABANDONED -> Status.Code.CANCELLED;
             case OVERLOADED, MESSAGE_TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;

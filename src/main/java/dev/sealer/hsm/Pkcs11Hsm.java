@@ -29,28 +29,46 @@ import javax.crypto.SecretKey;
 public final class Pkcs11Hsm implements AutoCloseable {
 
     public static final String ATTESTATION_SIGNATURE = "SHA256withECDSA";
+    private static final byte[] PROBE_MESSAGE = "sealer/v1/health-probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final HsmConfig config;
-    private final Provider provider;
-    private final KeyStore keyStore;
-    private volatile SecretKey root;
-    private volatile PrivateKey attestationKey;
     private final PublicKey attestationPublicKey;
+    /** HMAC of the health-probe message under the root at open: proves a reopened token holds the same root. */
+    private final byte[] rootCheckValue;
     private final char[] pin;
+    private volatile Handles handles;
 
-    private Pkcs11Hsm(HsmConfig config, Provider provider, KeyStore keyStore, SecretKey root, PrivateKey attestationKey,
-            PublicKey attestationPublicKey) {
+    /**
+     * What one login to the token gives: the provider bound to its slot, the key store and the
+     * handles of the root keys. Replaced as a whole when the token is reopened.
+     */
+    private record Handles(Provider provider, KeyStore keyStore, SecretKey root, PrivateKey attestation, PrivateKey timestamp) {
+        Handles withTimestamp(PrivateKey key) {
+            return new Handles(provider, keyStore, root, attestation, key);
+        }
+    }
+
+    private Pkcs11Hsm(HsmConfig config, Handles handles, PublicKey attestationPublicKey) {
         this.config = config;
-        this.keyStore = keyStore;
         this.pin = config.pin().clone();
-        this.provider = provider;
-        this.root = root;
-        this.attestationKey = attestationKey;
+        this.handles = handles;
         this.attestationPublicKey = attestationPublicKey;
+        this.rootCheckValue = hmacRoot(PROBE_MESSAGE);
     }
 
     /** Connects to the token, logs in and checks the root keys; throws {@link HsmException} naming the problem. */
     public static Pkcs11Hsm open(HsmConfig config) {
+        Opened opened = login(config, config.pin());
+        Pkcs11Hsm hsm = new Pkcs11Hsm(config, opened.handles(), opened.attestationPublicKey());
+        hsm.probe();
+        return hsm;
+    }
+
+    private record Opened(Handles handles, PublicKey attestationPublicKey) {
+    }
+
+    /** Finds the token's slot, logs in with {@code pin} and loads the root keys, checking their attributes. */
+    private static Opened login(HsmConfig config, char[] pin) {
         Pkcs11Wrapper wrapper = Pkcs11Wrapper.load(config.library());
         List<Long> slots = wrapper.slotsWithTokenLabel(config.tokenLabel());
         if (slots.isEmpty()) {
@@ -66,7 +84,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
         KeyStore keyStore;
         try {
             keyStore = KeyStore.getInstance("PKCS11", provider);
-            keyStore.load(null, config.pin());
+            keyStore.load(null, pin);
         } catch (IOException e) {
             if (causeText(e).contains("CKR_PIN_INCORRECT")) {
                 throw configuration("HSM login to token '" + config.tokenLabel() + "' failed: PIN incorrect", e);
@@ -93,9 +111,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
         } catch (Exception e) {
             throw configuration("cannot read root attestation key '" + config.attestationKeyLabel() + "': " + causeText(e), e);
         }
-        Pkcs11Hsm hsm = new Pkcs11Hsm(config, provider, keyStore, root, attestation, attestationPublic);
-        hsm.probe();
-        return hsm;
+        return new Opened(new Handles(provider, keyStore, root, attestation, null), attestationPublic);
     }
 
     private static SecretKey loadRoot(HsmConfig config, Pkcs11Wrapper wrapper, long slot, KeyStore keyStore) {
@@ -146,8 +162,9 @@ public final class Pkcs11Hsm implements AutoCloseable {
 
     private byte[] hmacRoot(byte[] message) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256", provider);
-            mac.init(root);
+            Handles h = handles;
+            Mac mac = Mac.getInstance("HmacSHA256", h.provider());
+            mac.init(h.root());
             return mac.doFinal(message);
         } catch (Exception | Error e) {
             throw unavailable("HMAC through the HSM failed", e);
@@ -157,8 +174,9 @@ public final class Pkcs11Hsm implements AutoCloseable {
     /** Signs with the classical root attestation key (ECDSA P-256, SHA-256) inside the HSM. */
     public byte[] signAttestation(byte[] message) {
         try {
-            Signature signature = Signature.getInstance(ATTESTATION_SIGNATURE, provider);
-            signature.initSign(attestationKey);
+            Handles h = handles;
+            Signature signature = Signature.getInstance(ATTESTATION_SIGNATURE, h.provider());
+            signature.initSign(h.attestation());
             signature.update(message);
             return signature.sign();
         } catch (Exception | Error e) {
@@ -173,14 +191,13 @@ public final class Pkcs11Hsm implements AutoCloseable {
     /** The root attestation key's self-signed CA certificate, as stored in the token at the ceremony. */
     public java.security.cert.X509Certificate attestationCertificate() {
         try {
-            return (java.security.cert.X509Certificate) keyStore.getCertificate(config.attestationKeyLabel());
+            return (java.security.cert.X509Certificate) handles.keyStore().getCertificate(config.attestationKeyLabel());
         } catch (Exception e) {
             throw unavailable("cannot read the root attestation certificate", e);
         }
     }
 
     private volatile String timestampLabel;
-    private volatile PrivateKey timestampKey;
 
     /**
      * Opens the time-stamping key {@code label} (ECDSA P-256, made at the key ceremony) and answers
@@ -189,12 +206,13 @@ public final class Pkcs11Hsm implements AutoCloseable {
      */
     public synchronized java.util.Optional<List<java.security.cert.X509Certificate>> openTimestampKey(String label) {
         try {
-            Key key = keyStore.getKey(label, null);
-            Certificate[] chain = keyStore.getCertificateChain(label);
+            Handles h = handles;
+            Key key = h.keyStore().getKey(label, null);
+            Certificate[] chain = h.keyStore().getCertificateChain(label);
             if (!(key instanceof PrivateKey pk) || !"EC".equals(key.getAlgorithm()) || chain == null || chain.length == 0) {
                 return java.util.Optional.empty();
             }
-            timestampKey = pk;
+            handles = h.withTimestamp(pk);
             timestampLabel = label;
             return java.util.Optional.of(java.util.Arrays.stream(chain).map(c -> (java.security.cert.X509Certificate) c).toList());
         } catch (Exception e) {
@@ -204,12 +222,13 @@ public final class Pkcs11Hsm implements AutoCloseable {
 
     /** Signs with the time-stamping key (ECDSA P-256, SHA-256) inside the HSM. */
     public byte[] signTimestamp(byte[] message) {
-        PrivateKey key = timestampKey;
+        Handles h = handles;
+        PrivateKey key = h.timestamp();
         if (key == null) {
             throw unavailable("no time-stamping key is open", null);
         }
         try {
-            Signature signature = Signature.getInstance(ATTESTATION_SIGNATURE, provider);
+            Signature signature = Signature.getInstance(ATTESTATION_SIGNATURE, h.provider());
             signature.initSign(key);
             signature.update(message);
             return signature.sign();
@@ -224,7 +243,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
 
     /** A real HMAC through the token: proves the session and the root key work now. */
     public void probe() {
-        byte[] out = hmacRoot("sealer/v1/health-probe".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] out = hmacRoot(PROBE_MESSAGE);
         if (out.length != 32) {
             throw unavailable("HSM returned a " + out.length + "-byte HMAC", null);
         }
@@ -232,24 +251,73 @@ public final class Pkcs11Hsm implements AutoCloseable {
     }
 
     /**
-     * Logs in to the token again after the session was lost (token logged out, HSM restarted);
-     * the key handles stay valid for token objects. Throws UNAVAILABLE when the token still refuses.
+     * Brings the token back after it was lost, in two steps. First logs in again on the open
+     * module (the session was logged out, the HSM restarted): private-object handles do not
+     * survive a logout, so the root keys are looked up again. When that fails (the token was
+     * removed and returned, the module lost it) the module is finalised and initialised again,
+     * the token is found by its label, logged in with {@code pin} (which may have changed) and
+     * its root keys are loaded and checked as at start. Either way the token must hold the same
+     * root keys as before: the same attestation public key and the same root check value.
+     * Throws UNAVAILABLE, naming why, while the token is not back or a token with other keys came back.
      */
-    public synchronized void relogin() {
+    public synchronized void recover(char[] pin) {
+        if (pin == null || pin.length == 0) {
+            throw unavailable("no HSM PIN to log in with", null);
+        }
         try {
-            keyStore.load(null, pin); // logs in again when the token lost the login
-            Key key = keyStore.getKey(config.rootKeyLabel(), null);
-            Key attestation = keyStore.getKey(config.attestationKeyLabel(), null);
+            Handles h = handles;
+            h.keyStore().load(null, pin); // logs in again when the token lost the login
+            Key key = h.keyStore().getKey(config.rootKeyLabel(), null);
+            Key attestation = h.keyStore().getKey(config.attestationKeyLabel(), null);
             if (!(key instanceof SecretKey secret) || !(attestation instanceof PrivateKey pk)) {
                 throw new IllegalStateException("root keys are not visible after login");
             }
-            root = secret; // object handles of private objects do not survive a logout
-            attestationKey = pk;
-            if (timestampLabel != null && keyStore.getKey(timestampLabel, null) instanceof PrivateKey tsa) {
-                timestampKey = tsa;
+            PrivateKey tsa = timestampLabel != null && h.keyStore().getKey(timestampLabel, null) instanceof PrivateKey t ? t : null;
+            install(new Handles(h.provider(), h.keyStore(), secret, pk, tsa));
+            return;
+        } catch (Exception | Error loginFailed) {
+            // the module itself lost the token: reinitialise it below
+        }
+        Pkcs11Wrapper wrapper = Pkcs11Wrapper.load(config.library());
+        wrapper.reinitialize();
+        if (wrapper.slotsWithTokenLabel(config.tokenLabel()).isEmpty()) {
+            throw unavailable("token '" + config.tokenLabel() + "' is not present", null);
+        }
+        Opened opened;
+        try {
+            opened = login(config, pin);
+        } catch (HsmException e) {
+            // a wrong PIN or a missing key is the operator's to fix while the service keeps trying
+            throw e.kind() == HsmException.Kind.UNAVAILABLE ? e : unavailable(e.getMessage(), null);
+        }
+        if (!Arrays.equals(opened.attestationPublicKey().getEncoded(), attestationPublicKey.getEncoded())) {
+            throw unavailable("token '" + config.tokenLabel() + "' came back with a different root attestation key; refusing to use it", null);
+        }
+        Handles h = opened.handles();
+        try {
+            if (timestampLabel != null && h.keyStore().getKey(timestampLabel, null) instanceof PrivateKey tsa) {
+                h = h.withTimestamp(tsa);
             }
         } catch (Exception e) {
-            throw unavailable("HSM login to token '" + config.tokenLabel() + "' failed", e);
+            throw unavailable("cannot read the time-stamping key '" + timestampLabel + "'", e);
+        }
+        install(h);
+    }
+
+    /** Takes {@code next} into use if its root computes the same check value as the root at open. */
+    private void install(Handles next) {
+        Handles previous = handles;
+        handles = next;
+        byte[] check;
+        try {
+            check = hmacRoot(PROBE_MESSAGE);
+        } catch (RuntimeException e) {
+            handles = previous;
+            throw e;
+        }
+        if (!java.security.MessageDigest.isEqual(check, rootCheckValue)) {
+            handles = previous;
+            throw unavailable("token '" + config.tokenLabel() + "' came back with a different root derivation secret; refusing to use it", null);
         }
     }
 
@@ -257,7 +325,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
     public void close() {
         Arrays.fill(pin, '\0');
         try {
-            if (provider instanceof java.security.AuthProvider auth) {
+            if (handles.provider() instanceof java.security.AuthProvider auth) {
                 auth.logout();
             }
         } catch (Exception ignored) {

@@ -29,6 +29,9 @@ final class Pkcs11Wrapper {
     static final long CKA_VALUE_LEN = 0x161L;
     static final long CKA_EXTRACTABLE = 0x162L;
     static final long CKK_GENERIC_SECRET = 0x10L;
+    static final long CKR_OK = 0x0L;
+    static final long CKR_CRYPTOKI_NOT_INITIALIZED = 0x190L;
+    static final long CKR_CRYPTOKI_ALREADY_INITIALIZED = 0x191L;
     static final long CKF_SERIAL_SESSION = 0x4L;
     static final long CKF_RW_SESSION = 0x2L;
     static final long CKO_PRIVATE_KEY = 3L;
@@ -46,12 +49,14 @@ final class Pkcs11Wrapper {
     private static final String PKG = "sun.security.pkcs11.wrapper.";
 
     private final Object p11;
+    private final String library;
     private final Class<?> attrClass;
     private final Constructor<?> attrTypeOnly;
     private final Constructor<?> attrLong;
     private final Constructor<?> attrChars;
 
-    private Pkcs11Wrapper(Object p11) throws ReflectiveOperationException {
+    private Pkcs11Wrapper(String library, Object p11) throws ReflectiveOperationException {
+        this.library = library;
         this.p11 = p11;
         this.attrClass = Class.forName(PKG + "CK_ATTRIBUTE");
         this.attrTypeOnly = attrClass.getConstructor(long.class);
@@ -65,7 +70,7 @@ final class Pkcs11Wrapper {
             Class<?> pkcs11 = Class.forName(PKG + "PKCS11");
             Class<?> initArgs = Class.forName(PKG + "CK_C_INITIALIZE_ARGS");
             Method getInstance = pkcs11.getMethod("getInstance", String.class, String.class, initArgs, boolean.class);
-            return new Pkcs11Wrapper(getInstance.invoke(null, library, "C_GetFunctionList", null, false));
+            return new Pkcs11Wrapper(library, getInstance.invoke(null, library, "C_GetFunctionList", null, false));
         } catch (IllegalAccessException | IllegalAccessError e) {
             throw new HsmException(HsmException.Kind.CONFIGURATION,
                     "the JVM must be started with --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED", e);
@@ -74,6 +79,50 @@ final class Pkcs11Wrapper {
                     "cannot load PKCS#11 library " + library + ": " + e.getCause().getMessage(), e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new HsmException(HsmException.Kind.CONFIGURATION, "the JDK's PKCS#11 wrapper is not available: " + e, e);
+        }
+    }
+
+    /**
+     * Finalises and initialises the module again (C_Finalize, C_Initialize with NULL arguments,
+     * as the JDK first initialised it): every session of this process on it ends, and the module
+     * reads its tokens afresh (a SoftHSM2 token whose files were away is only seen again this
+     * way). Callers must log in and find their objects again afterwards.
+     *
+     * <p>The JDK's wrapper keeps C_Initialize to itself, so both calls go through the module's
+     * own function list (C_GetFunctionList, the one symbol every PKCS#11 module exports) with the
+     * foreign-function API; the library is the one already loaded in this process, so it is the
+     * same module state SunPKCS11 uses.
+     */
+    void reinitialize() {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            var address = java.lang.foreign.ValueLayout.ADDRESS;
+            var rv = java.lang.foreign.ValueLayout.JAVA_LONG; // CK_RV: unsigned long, 64 bits on LP64
+            var lookup = java.lang.foreign.SymbolLookup.libraryLookup(java.nio.file.Path.of(library), arena);
+            var getFunctionList = linker.downcallHandle(lookup.find("C_GetFunctionList").orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.of(rv, address));
+            var out = arena.allocate(address);
+            long result = (long) getFunctionList.invokeExact(out);
+            if (result != 0) {
+                throw new HsmException(HsmException.Kind.UNAVAILABLE, "C_GetFunctionList failed: CKR 0x" + Long.toHexString(result));
+            }
+            // CK_FUNCTION_LIST: CK_VERSION (2 bytes, padded to the pointer size), then C_Initialize, C_Finalize, ...
+            var list = out.get(address, 0).reinterpret(3 * address.byteSize());
+            var oneArgument = java.lang.foreign.FunctionDescriptor.of(rv, address);
+            var finalize = linker.downcallHandle(list.get(address, 2 * address.byteSize()), oneArgument);
+            var initialize = linker.downcallHandle(list.get(address, address.byteSize()), oneArgument);
+            long finalized = (long) finalize.invokeExact(java.lang.foreign.MemorySegment.NULL);
+            if (finalized != CKR_OK && finalized != CKR_CRYPTOKI_NOT_INITIALIZED) {
+                throw new HsmException(HsmException.Kind.UNAVAILABLE, "C_Finalize failed: CKR 0x" + Long.toHexString(finalized));
+            }
+            long initialized = (long) initialize.invokeExact(java.lang.foreign.MemorySegment.NULL);
+            if (initialized != CKR_OK && initialized != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+                throw new HsmException(HsmException.Kind.UNAVAILABLE, "C_Initialize failed: CKR 0x" + Long.toHexString(initialized));
+            }
+        } catch (HsmException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new HsmException(HsmException.Kind.UNAVAILABLE, "cannot reinitialise PKCS#11 library " + library + ": " + e, e);
         }
     }
 

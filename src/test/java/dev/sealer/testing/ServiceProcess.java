@@ -134,6 +134,11 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Sends SIGTERM (what an orchestrator sends to stop a pod) and returns at once. */
+    public void terminate() {
+        process.destroy();
+    }
+
     /** Kills the process as {@code kill -9} would: no shutdown hooks, no flushing. */
     public void killHard() throws InterruptedException {
         process.destroyForcibly();

@@ -134,10 +134,40 @@ public class SealWriter {
         return new Prepared(cmd.mode(), receipt, canonical, sig);
     }
 
-    /** Queues a prepared seal for the group commit (never blocks); the future completes after the commit (SIGNED) or the checkpoint (ANCHORED). */
+    /** Seals queued and not yet answered; the shutdown drain waits for it to reach 0. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean admitting = true;
+
+    /**
+     * Queues a prepared seal for the group commit (never blocks); the future completes after the commit (SIGNED) or the
+     * checkpoint (ANCHORED). Once {@link #stopAdmitting()} ran, a seal is refused with SHUTTING_DOWN and nothing is stored.
+     */
     CompletableFuture<SealView> submit(Prepared p, CommitQueue.Admission admission) {
         String mode = p.mode().name();
-        return submitUncounted(p, admission).whenComplete((v, e) -> sealerMetrics.sealed(mode, v != null && v.replayed(), e));
+        inFlight.incrementAndGet(); // counted before the flag is read, so the drain never misses a seal that got past it
+        if (!admitting) {
+            inFlight.decrementAndGet();
+            admission.refused();
+            dev.sealer.core.error.SealerException refused = new dev.sealer.core.error.SealerException(
+                    dev.sealer.core.error.Reason.SHUTTING_DOWN, "the service is shutting down: nothing was stored; retry on another instance "
+                    + "or after the restart with the same request id");
+            sealerMetrics.sealed(mode, false, refused);
+            return CompletableFuture.failedFuture(refused);
+        }
+        return submitUncounted(p, admission).whenComplete((v, e) -> {
+            inFlight.decrementAndGet();
+            sealerMetrics.sealed(mode, v != null && v.replayed(), e);
+        });
+    }
+
+    /** From now on every seal is refused with SHUTTING_DOWN; those already queued go on to their answer. */
+    public void stopAdmitting() {
+        admitting = false;
+    }
+
+    /** Seals queued and not yet answered (committed and, for ANCHORED, in a checkpoint). */
+    public int inFlight() {
+        return inFlight.get();
     }
 
     private CompletableFuture<SealView> submitUncounted(Prepared p, CommitQueue.Admission admission) {

@@ -38,6 +38,8 @@ public enum Reason {
     STORE_UNAVAILABLE,
     /** the time-stamping authority cannot issue tokens now (its key is not in the token, or an external TSA does not answer) */
     TSA_UNAVAILABLE,
+    /** The service received SIGTERM and admits no more seals (UNAVAILABLE); retry elsewhere or after the restart with the same request id. */
+    SHUTTING_DOWN,
     // load shedding and size (RESOURCE_EXHAUSTED)
     OVERLOADED,
     /** The request is larger than the service decodes ({@code sealer.grpc.max-request-bytes}); never retry it as is. */
