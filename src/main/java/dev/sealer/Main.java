@@ -28,7 +28,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        // SIGTERM is the orderly stop an orchestrator asks for: drain (dev.sealer.app.ShutdownDrain) and exit 0,
+        // SIGTERM is the orderly stop an orchestrator asks for: drain (dev.sealer.app.seal.ShutdownDrain) and exit 0,
         // not the JVM's 143
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Quarkus.asyncExit(0));
         Quarkus.run(rest);

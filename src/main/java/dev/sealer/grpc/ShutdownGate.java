@@ -1,6 +1,6 @@
 package dev.sealer.grpc;
 
-import dev.sealer.app.ShutdownDrain;
+import dev.sealer.app.seal.ShutdownDrain;
 import dev.sealer.core.error.Reason;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;

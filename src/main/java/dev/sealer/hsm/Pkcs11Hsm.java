@@ -48,12 +48,26 @@ public final class Pkcs11Hsm implements AutoCloseable {
         }
     }
 
+    /**
+     * The handles in use; UNAVAILABLE while there are none: from the moment the module is
+     * reinitialised until a reopened token passed every check. Handles from before a
+     * reinitialisation are never used again: their numbers may name other objects, or another
+     * token's, in the module's new state.
+     */
+    private Handles current() {
+        Handles h = handles;
+        if (h == null) {
+            throw unavailable("HSM token '" + config.tokenLabel() + "' is being reopened", null);
+        }
+        return h;
+    }
+
     private Pkcs11Hsm(HsmConfig config, Handles handles, PublicKey attestationPublicKey) {
         this.config = config;
         this.pin = config.pin().clone();
         this.handles = handles;
         this.attestationPublicKey = attestationPublicKey;
-        this.rootCheckValue = hmacRoot(PROBE_MESSAGE);
+        this.rootCheckValue = hmac(handles, PROBE_MESSAGE);
     }
 
     /** Connects to the token, logs in and checks the root keys; throws {@link HsmException} naming the problem. */
@@ -161,8 +175,11 @@ public final class Pkcs11Hsm implements AutoCloseable {
     }
 
     private byte[] hmacRoot(byte[] message) {
+        return hmac(current(), message);
+    }
+
+    private byte[] hmac(Handles h, byte[] message) {
         try {
-            Handles h = handles;
             Mac mac = Mac.getInstance("HmacSHA256", h.provider());
             mac.init(h.root());
             return mac.doFinal(message);
@@ -174,7 +191,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
     /** Signs with the classical root attestation key (ECDSA P-256, SHA-256) inside the HSM. */
     public byte[] signAttestation(byte[] message) {
         try {
-            Handles h = handles;
+            Handles h = current();
             Signature signature = Signature.getInstance(ATTESTATION_SIGNATURE, h.provider());
             signature.initSign(h.attestation());
             signature.update(message);
@@ -191,7 +208,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
     /** The root attestation key's self-signed CA certificate, as stored in the token at the ceremony. */
     public java.security.cert.X509Certificate attestationCertificate() {
         try {
-            return (java.security.cert.X509Certificate) handles.keyStore().getCertificate(config.attestationKeyLabel());
+            return (java.security.cert.X509Certificate) current().keyStore().getCertificate(config.attestationKeyLabel());
         } catch (Exception e) {
             throw unavailable("cannot read the root attestation certificate", e);
         }
@@ -206,7 +223,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
      */
     public synchronized java.util.Optional<List<java.security.cert.X509Certificate>> openTimestampKey(String label) {
         try {
-            Handles h = handles;
+            Handles h = current();
             Key key = h.keyStore().getKey(label, null);
             Certificate[] chain = h.keyStore().getCertificateChain(label);
             if (!(key instanceof PrivateKey pk) || !"EC".equals(key.getAlgorithm()) || chain == null || chain.length == 0) {
@@ -222,7 +239,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
 
     /** Signs with the time-stamping key (ECDSA P-256, SHA-256) inside the HSM. */
     public byte[] signTimestamp(byte[] message) {
-        Handles h = handles;
+        Handles h = current();
         PrivateKey key = h.timestamp();
         if (key == null) {
             throw unavailable("no time-stamping key is open", null);
@@ -241,13 +258,14 @@ public final class Pkcs11Hsm implements AutoCloseable {
         return config.tokenLabel();
     }
 
-    /** A real HMAC through the token: proves the session and the root key work now. */
+    /** A real HMAC through the token: proves the session works now and the root is still the one opened at start (its check value). */
     public void probe() {
         byte[] out = hmacRoot(PROBE_MESSAGE);
-        if (out.length != 32) {
-            throw unavailable("HSM returned a " + out.length + "-byte HMAC", null);
-        }
+        boolean same = java.security.MessageDigest.isEqual(out, rootCheckValue);
         Arrays.fill(out, (byte) 0);
+        if (!same) {
+            throw unavailable("the token's root derivation secret no longer computes its check value: not the root this service started with", null);
+        }
     }
 
     /**
@@ -265,7 +283,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
             throw unavailable("no HSM PIN to log in with", null);
         }
         try {
-            Handles h = handles;
+            Handles h = current();
             h.keyStore().load(null, pin); // logs in again when the token lost the login
             Key key = h.keyStore().getKey(config.rootKeyLabel(), null);
             Key attestation = h.keyStore().getKey(config.attestationKeyLabel(), null);
@@ -279,6 +297,7 @@ public final class Pkcs11Hsm implements AutoCloseable {
             // the module itself lost the token: reinitialise it below
         }
         Pkcs11Wrapper wrapper = Pkcs11Wrapper.load(config.library());
+        handles = null; // from here the old handles are meaningless
         wrapper.reinitialize();
         if (wrapper.slotsWithTokenLabel(config.tokenLabel()).isEmpty()) {
             throw unavailable("token '" + config.tokenLabel() + "' is not present", null);
@@ -306,26 +325,24 @@ public final class Pkcs11Hsm implements AutoCloseable {
 
     /** Takes {@code next} into use if its root computes the same check value as the root at open. */
     private void install(Handles next) {
-        Handles previous = handles;
-        handles = next;
         byte[] check;
         try {
-            check = hmacRoot(PROBE_MESSAGE);
+            check = hmac(next, PROBE_MESSAGE);
         } catch (RuntimeException e) {
-            handles = previous;
-            throw e;
+            throw unavailable("the reopened token's root derivation secret does not compute", e);
         }
         if (!java.security.MessageDigest.isEqual(check, rootCheckValue)) {
-            handles = previous;
             throw unavailable("token '" + config.tokenLabel() + "' came back with a different root derivation secret; refusing to use it", null);
         }
+        handles = next;
     }
 
     @Override
     public void close() {
         Arrays.fill(pin, '\0');
         try {
-            if (handles.provider() instanceof java.security.AuthProvider auth) {
+            Handles h = handles;
+            if (h != null && h.provider() instanceof java.security.AuthProvider auth) {
                 auth.logout();
             }
         } catch (Exception ignored) {

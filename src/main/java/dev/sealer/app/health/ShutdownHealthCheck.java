@@ -1,6 +1,6 @@
 package dev.sealer.app.health;
 
-import dev.sealer.app.ShutdownDrain;
+import dev.sealer.app.seal.ShutdownDrain;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,7 +1,6 @@
-package dev.sealer.app;
+package dev.sealer.app.seal;
 
 import dev.sealer.app.log.TransparencyLog;
-import dev.sealer.app.seal.SealWriter;
 import dev.sealer.app.storage.StoredCheckpoint;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
