@@ -25,7 +25,9 @@ public class ShutdownGate implements ServerInterceptor, Prioritized {
 
     @Override
     public int getPriority() {
-        return 2_000_000; // before AccessControl (1,000,000): the outermost interceptor
+        // the outermost interceptor, even before Quarkus hands a @Blocking call to a worker thread (its dispatch has
+        // priority Integer.MAX_VALUE - 60): a refused call never waits for a worker
+        return Integer.MAX_VALUE - 10;
     }
 
     @Override

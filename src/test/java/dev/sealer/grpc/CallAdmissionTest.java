@@ -63,7 +63,9 @@ class CallAdmissionTest {
     }
 
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    final CallAdmission admission = new CallAdmission(3, registry.counter("shed"));
+    final long[] now = {1_000_000_000L};
+    final CallAdmission admission = new CallAdmission(3, registry.counter("shed"), () -> now[0]);
+    final CallAdmission.QueueWait queueWait = new CallAdmission.QueueWait(java.time.Duration.ofMillis(100), registry.counter("waited"), () -> now[0]);
     final List<ServerCall<?, ?>> started = new ArrayList<>();
 
     <Q, R> ServerCall.Listener<Q> start(HeldCall<Q, R> call) {
@@ -125,5 +127,60 @@ class CallAdmissionTest {
             assertNull(s.closed);
         }
         assertEquals(0, admission.inFlight());
+    }
+
+    /** The call as the worker sees it: through the count (which stamps its arrival), then the time bound. */
+    <Q, R> ServerCall.Listener<Q> startThroughBoth(HeldCall<Q, R> call, long waitedMillis) {
+        return admission.interceptCall(call, new Metadata(), (c, h) -> {
+            now[0] += waitedMillis * 1_000_000;
+            return queueWait.interceptCall(c, h, (c2, h2) -> {
+                started.add(c2);
+                return new ServerCall.Listener<>() {
+                };
+            });
+        });
+    }
+
+    @Test
+    void aCallThatWaitedLongerThanTheQueueWaitForAWorker_isShedWithOverloaded_neverRun_andItsPlaceFreed() throws Exception {
+        HeldCall<?, ?> late = new HeldCall<>(SealServiceGrpc.getSealMethod());
+        startThroughBoth(late, 101);
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, late.closed.getCode());
+        com.google.rpc.Status detail = StatusProto.fromStatusAndTrailers(late.closed, late.trailers);
+        assertEquals("OVERLOADED", detail.getDetails(0).unpack(ErrorInfo.class).getReason());
+        assertTrue(late.closed.getDescription().contains("waited 101 ms"), late.closed.getDescription());
+        assertTrue(started.isEmpty(), "never run");
+        assertEquals(1.0, registry.counter("waited").count());
+        assertEquals(0, admission.inFlight(), "the refusal closed the call, which freed its place");
+    }
+
+    @Test
+    void aCallThatWaitedWithinTheQueueWait_isRun() {
+        HeldCall<?, ?> onTime = new HeldCall<>(SealServiceGrpc.getSealMethod());
+        startThroughBoth(onTime, 100);
+        assertNull(onTime.closed);
+        assertEquals(1, started.size());
+        assertEquals(1, admission.inFlight());
+    }
+
+    @Test
+    void aCallersOwnArrivalHeader_isReplacedByTheService() {
+        Metadata forged = new Metadata();
+        forged.put(CallAdmission.ARRIVED, "0");
+        HeldCall<dev.sealer.grpc.v1.SealRequest, dev.sealer.grpc.v1.SealResponse> c = new HeldCall<>(SealServiceGrpc.getSealMethod());
+        admission.interceptCall(c, forged, (c1, h) -> queueWait.interceptCall(c1, h, (c2, h2) -> {
+            started.add(c2);
+            return new ServerCall.Listener<dev.sealer.grpc.v1.SealRequest>() {
+            };
+        }));
+        assertNull(c.closed, "a forged arrival time of 0 would have been a wait of a second");
+        assertEquals(List.of(Long.toString(now[0])), com.google.common.collect.Lists.newArrayList(forged.getAll(CallAdmission.ARRIVED)));
+    }
+
+    @Test
+    void theCountRunsBeforeQuarkusHandsABlockingCallToAWorker_andTheTimeAfterIt() {
+        int quarkusBlockingDispatch = Integer.MAX_VALUE - 60; // io.quarkus.grpc.runtime.supports.blocking.BlockingServerInterceptor
+        assertTrue(admission.getPriority() > quarkusBlockingDispatch);
+        assertTrue(queueWait.getPriority() < quarkusBlockingDispatch);
     }
 }

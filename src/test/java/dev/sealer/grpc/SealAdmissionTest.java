@@ -15,6 +15,7 @@ import dev.sealer.testing.Grpc;
 import dev.sealer.testing.SealerTestResource;
 import dev.sealer.testing.TestDatabase;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -57,6 +58,19 @@ class SealAdmissionTest {
     }
 
     record Outcome(List<SealResponse> answers, Throwable error) {
+    }
+
+    @Test
+    void aCallersOwnArrivalHeader_neitherShedsNorBreaksItsSeal_overARealChannel() {
+        // the service stamps a unary call's arrival before the call waits for a worker, over whatever the caller sent:
+        // "0" would read as a wait of hours, a non-number would not parse
+        for (String forged : List.of("0", "not-a-number")) {
+            Metadata h = new Metadata();
+            h.put(Metadata.Key.of("sealer-internal-arrived-nanos", Metadata.ASCII_STRING_MARSHALLER), forged);
+            SealRequest req = Grpc.request("arrived-" + forged).build();
+            SealResponse r = seals.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(h)).seal(req);
+            assertEquals(req.getRequestId(), r.getSeal().getRequestId());
+        }
     }
 
     @Test
