@@ -92,16 +92,14 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     }
 
     @Override
-    @Blocking
+    @NonBlocking
     public void seal(SealRequest request, StreamObserver<SealResponse> observer) {
         io.grpc.Context call = io.grpc.Context.current();
-        if (call.isCancelled()) {
-            return; // the deadline passed (or the caller cancelled) while the call waited for a worker: nothing was done
-        }
-        // the worker is not parked until the commit: the answer is sent from the commit's completion
+        // on the event loop: signed on the signing pool (bounded, and its wait too), committed by the commit writer;
+        // the answer is sent from the commit's completion
         CompletableFuture<SealView> sealed;
         try {
-            sealed = writer.seal(command(request), SealAdmission.of(call));
+            sealed = writer.sealFromIoThread(command(request), SealAdmission.of(call));
         } catch (RuntimeException e) {
             observer.onError(ErrorMapper.toStatus(e));
             return;

@@ -62,14 +62,78 @@ public class SealWriter {
     private CommitQueue queue;
     private final ExecutorService answers = Executors.newFixedThreadPool(
             Math.max(2, Runtime.getRuntime().availableProcessors()), Thread.ofPlatform().name("seal-answer-", 0).daemon().factory());
-    /** Signs SIGNED seals for callers on I/O threads ({@link #sealFromIoThread}): one thread per core, the signing is CPU-bound. */
-    private final ExecutorService signers = Executors.newFixedThreadPool(
-            Runtime.getRuntime().availableProcessors(), Thread.ofPlatform().name("seal-sign-", 0).daemon().factory());
+    /** Seals waiting for a signing thread at most; beyond it a seal is shed at once with OVERLOADED. */
+    @ConfigProperty(name = "sealer.sign.queue-capacity", defaultValue = "4096")
+    int signQueueCapacity;
+    /** A unary seal that waited longer than this for a signing thread is shed (OVERLOADED) instead of signed. */
+    @ConfigProperty(name = "sealer.admission.max-queue-wait", defaultValue = "PT0.1S")
+    java.time.Duration maxQueueWait;
+
+    /**
+     * Signs seals for callers on I/O threads ({@link #sealFromIoThread}): one thread per core, the signing is CPU-bound, and
+     * so few threads leave the commit writer and the answers their share of the cores under any load. Its queue is bounded.
+     */
+    private java.util.concurrent.ThreadPoolExecutor signers;
+    private io.micrometer.core.instrument.Counter signShedFull;
+    private io.micrometer.core.instrument.Counter signShedWait;
 
     @PostConstruct
     void start() {
         io.micrometer.core.instrument.Counter shed = metrics.counter("sealer.commit.shed");
         queue = new CommitQueue(storage, maxBatch, queueCapacity, log, guard, shed::increment);
+        int n = Runtime.getRuntime().availableProcessors();
+        signers = new java.util.concurrent.ThreadPoolExecutor(n, n, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
+                new SigningQueue(signQueueCapacity, 4 * n), Thread.ofPlatform().name("seal-sign-", 0).daemon().factory());
+        signShedFull = metrics.counter("sealer.sign.shed", "bound", "queue-capacity");
+        signShedWait = metrics.counter("sealer.sign.shed", "bound", "queue-wait");
+    }
+
+    /** A signing task and when it was queued: stale, for {@link SigningQueue}, once it waited longer than its bound. */
+    private record TimedTask(long queued, long maxWaitNanos, Runnable work) implements Runnable, SigningQueue.Timed {
+        @Override
+        public void run() {
+            work.run();
+        }
+
+        @Override
+        public boolean stale(long nowNanos) {
+            return nowNanos - queued > maxWaitNanos;
+        }
+    }
+
+    /**
+     * Runs {@code work} on a signing thread (in the order {@link SigningQueue} gives: adaptive LIFO under overload). Shed with OVERLOADED, nothing done, when the queue is full, or, if
+     * {@code waitBounded}, when the work waited longer than {@code sealer.admission.max-queue-wait} for its thread (a
+     * unary caller's latency stays bounded; a stream's items are bounded by its own window instead).
+     */
+    private <T> CompletableFuture<T> onSigner(java.util.function.Supplier<T> work, boolean waitBounded) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        long queued = System.nanoTime();
+        long maxWait = maxQueueWait.toNanos();
+        java.util.function.Supplier<T> traced = io.opentelemetry.context.Context.current().wrapSupplier(work);
+        Runnable task = new TimedTask(queued, waitBounded ? maxWait : Long.MAX_VALUE, () -> {
+            long waited = System.nanoTime() - queued;
+            if (waitBounded && waited > maxWait) {
+                signShedWait.increment();
+                f.completeExceptionally(new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.OVERLOADED, String.format(
+                        "the seal waited %d ms for a signing thread, longer than %d ms (sealer.admission.max-queue-wait): nothing was stored; "
+                        + "retry later with the same request id", waited / 1_000_000, maxQueueWait.toMillis())));
+                return;
+            }
+            try {
+                f.complete(traced.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        try {
+            signers.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            signShedFull.increment();
+            f.completeExceptionally(new dev.sealer.core.error.SealerException(dev.sealer.core.error.Reason.OVERLOADED, "the signing queue is full ("
+                    + signQueueCapacity + " seals, sealer.sign.queue-capacity): nothing was stored; retry later with the same request id"));
+        }
+        return f;
     }
 
     @PreDestroy
@@ -227,8 +291,7 @@ public class SealWriter {
         }
         // SIGNED, or no suite signs right now (a seal then waits for the scheduler's rotation): not on the event loop
         // (the caller's trace context goes along)
-        return CompletableFuture.supplyAsync(io.opentelemetry.context.Context.current().wrapSupplier(() -> seal(cmd, admission)), signers)
-                .thenCompose(f -> f);
+        return onSigner(() -> seal(cmd, admission), true).thenCompose(f -> f);
     }
 
     /**
@@ -243,7 +306,7 @@ public class SealWriter {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        return CompletableFuture.supplyAsync(io.opentelemetry.context.Context.current().wrapSupplier(() -> prepare(cmd)), signers);
+        return onSigner(() -> prepare(cmd), false);
     }
 
     /** A new stream of seals: all-or-answered ({@link SealStreamSession}). */
