@@ -183,19 +183,27 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** Starts a stopped server again on the same port and data directory, and waits until it accepts connections. */
     public void startServer() {
+        startServer(port());
+    }
+
+    /**
+     * Starts a stopped server on the same data directory at {@code port}, which may be another one than it had (a
+     * primary that moved to another address), and waits until it accepts connections there.
+     */
+    public void startServer(int port) {
         java.util.List<String> cmd = new java.util.ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
             // postgres refuses to run as root; like zonky, run it in a user namespace where it is "nobody"
             cmd.addAll(java.util.List.of("unshare", "-U"));
         }
-        cmd.addAll(java.util.List.of(postgresBinary().toString(), "-D", dataDirectory().toString(), "-p", Integer.toString(port())));
+        cmd.addAll(java.util.List.of(postgresBinary().toString(), "-D", dataDirectory().toString(), "-p", Integer.toString(port)));
         SERVER_CONFIG.forEach((k, v) -> cmd.addAll(java.util.List.of("-c", k + "=" + v)));
         try {
             new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("restart.log").toFile())).start();
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
             while (true) {
-                try (Connection c = connect("postgres")) {
+                try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres?user=postgres")) {
                     return;
                 } catch (SQLException notYet) {
                     if (System.nanoTime() > deadline) {
