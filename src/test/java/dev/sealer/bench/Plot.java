@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** Throughput and p99 latency against concurrency, two panels, drawn with java.awt (headless) into a PNG. */
+/**
+ * Charts drawn with java.awt (headless) into a PNG: throughput and p99 latency against concurrency (the service
+ * benchmark), and panels of values over time (the overload and soak runs).
+ */
 final class Plot {
     record Series(String name, Color color, double[] x, double[] y, boolean dashed) {
     }
@@ -22,7 +25,11 @@ final class Plot {
     record Line(String name, Color color, double y) {
     }
 
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xd62728),
+    /** One panel of a time chart: its series' x values are seconds since the start. */
+    record Panel(String title, boolean logY, List<Series> series, List<Line> lines) {
+    }
+
+    static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x9467bd), new Color(0xd62728),
             new Color(0x8c564b)};
 
     private Plot() {
@@ -81,7 +88,36 @@ final class Plot {
         ImageIO.write(img, "png", png.toFile());
     }
 
+    /** Panels of values over time, two per row, under one heading. */
+    static void timeSeries(Path png, String heading, List<Panel> panels) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        int rows = (panels.size() + 1) / 2;
+        int w = 1500, rowHeight = 470, h = 50 + rows * rowHeight;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        g.drawString(heading, 30, 30);
+        for (int i = 0; i < panels.size(); i++) {
+            Panel p = panels.get(i);
+            panel(g, 80 + (i % 2) * 750, 75 + (i / 2) * rowHeight, 640, 300, p.title(), p.logY(), p.series(), p.lines(), false,
+                    "time since the start (s)");
+        }
+        g.dispose();
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        ImageIO.write(img, "png", png.toFile());
+    }
+
     private static void panel(Graphics2D g, int px, int py, int pw, int ph, String title, boolean logY, List<Series> series, List<Line> lines) {
+        panel(g, px, py, pw, ph, title, logY, series, lines, true, "concurrency (requests in flight, log2 scale)");
+    }
+
+    private static void panel(Graphics2D g, int px, int py, int pw, int ph, String title, boolean logY, List<Series> series, List<Line> lines,
+            boolean logX, String xLabel) {
         double xmin = Double.MAX_VALUE, xmax = 0, ymin = Double.MAX_VALUE, ymax = 0;
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
@@ -97,14 +133,17 @@ final class Plot {
             ymax = Math.max(ymax, l.y());
             ymin = Math.min(ymin, l.y());
         }
+        if (!logX) {
+            xmin = 0;
+        }
         if (xmax == 0) {
-            xmin = 1;
+            xmin = logX ? 1 : 0;
             xmax = 64;
             ymin = 1;
             ymax = 10;
         }
         if (xmax == xmin) {
-            xmax = xmin * 2;
+            xmax = logX ? xmin * 2 : xmin + 1;
         }
         double y0, y1;
         if (logY) {
@@ -114,9 +153,13 @@ final class Plot {
             y0 = 0;
             y1 = niceCeil(ymax * 1.1);
         }
-        final double fxmin = Math.log(xmin) / Math.log(2), fxmax = Math.log(xmax) / Math.log(2);
+        if (!logX) {
+            xmax = niceCeil(xmax);
+        }
+        final double fxmin = logX ? Math.log(xmin) / Math.log(2) : xmin, fxmax = logX ? Math.log(xmax) / Math.log(2) : xmax;
         final double fy0 = y0, fy1 = y1;
-        java.util.function.DoubleUnaryOperator X = x -> px + (Math.log(x) / Math.log(2) - fxmin) / (fxmax - fxmin) * pw;
+        java.util.function.DoubleUnaryOperator X = logX ? x -> px + (Math.log(x) / Math.log(2) - fxmin) / (fxmax - fxmin) * pw
+                : x -> px + (x - fxmin) / (fxmax - fxmin) * pw;
         java.util.function.DoubleUnaryOperator Y = logY ? y -> py + ph - (Math.log10(y) - Math.log10(fy0)) / (Math.log10(fy1) - Math.log10(fy0)) * ph
                 : y -> py + ph - (y - fy0) / (fy1 - fy0) * ph;
         Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
@@ -145,7 +188,17 @@ final class Plot {
             String t = logY ? (v >= 1 ? String.format("%,.0f", v) : String.valueOf(v)) : String.format("%,.0f", v);
             g.drawString(t, px - 8 - g.getFontMetrics().stringWidth(t), yy + 5);
         }
-        for (double x = xmin; x <= xmax * 1.001; x *= 2) {
+        List<Double> xticks = new ArrayList<>();
+        if (logX) {
+            for (double x = xmin; x <= xmax * 1.001; x *= 2) {
+                xticks.add(x);
+            }
+        } else {
+            for (int i = 0; i <= 6; i++) {
+                xticks.add(xmin + (xmax - xmin) * i / 6);
+            }
+        }
+        for (double x : xticks) {
             int xx = (int) X.applyAsDouble(x);
             g.setColor(new Color(0xe0e0e0));
             g.drawLine(xx, py, xx, py + ph);
@@ -153,7 +206,7 @@ final class Plot {
             String t = String.format("%.0f", x);
             g.drawString(t, xx - g.getFontMetrics().stringWidth(t) / 2, py + ph + 18);
         }
-        g.drawString("concurrency (requests in flight, log2 scale)", px + pw / 2 - 130, py + ph + 38);
+        g.drawString(xLabel, px + pw / 2 - g.getFontMetrics().stringWidth(xLabel) / 2, py + ph + 38);
         g.setColor(Color.BLACK);
         g.drawRect(px, py, pw, ph);
         // reference lines
@@ -179,7 +232,9 @@ final class Plot {
                 if (prevX >= 0) {
                     g.drawLine(prevX, prevY, xx, yy);
                 }
-                g.fillOval(xx - 4, yy - 4, 8, 8);
+                if (s.x().length <= 40) {
+                    g.fillOval(xx - 4, yy - 4, 8, 8);
+                }
                 prevX = xx;
                 prevY = yy;
             }
