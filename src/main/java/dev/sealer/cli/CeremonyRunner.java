@@ -93,8 +93,8 @@ final class CeremonyRunner {
             Map<String, Object> custody = custodyJson(config.ceremonyId(), rule, split.commitment());
             t.put("custody", custody);
             done(t, "custody-split", custody, rule.threshold() + "-of-" + rule.custodians().size() + ", commitment " + split.commitment().substring(0, 16) + "...");
-            TokenCeremony.initializeSoftHsmToken(config.hsm().tokenLabel(), pins.so(), pins.user());
-            done(t, "initialize-token", map("tool", "softhsm2-util --init-token --free", "token_label", config.hsm().tokenLabel()),
+            TokenCeremony.initializeToken(config.hsm().module(), config.hsm().tokenLabel(), pins.so(), pins.user());
+            done(t, "initialize-token", map("calls", "C_InitToken (SO PIN), C_Login CKU_SO, C_InitPIN (user PIN)", "token_label", config.hsm().tokenLabel()),
                     "token '" + config.hsm().tokenLabel() + "'");
             try (TokenCeremony token = TokenCeremony.login(config.hsm().module(), config.hsm().tokenLabel(), pins.user())) {
                 done(t, "login", loginJson(token), "slot " + token.slot() + ", CKU_USER");

@@ -98,16 +98,8 @@ final class Pkcs11Wrapper {
             var linker = java.lang.foreign.Linker.nativeLinker();
             var address = java.lang.foreign.ValueLayout.ADDRESS;
             var rv = java.lang.foreign.ValueLayout.JAVA_LONG; // CK_RV: unsigned long, 64 bits on LP64
-            var lookup = java.lang.foreign.SymbolLookup.libraryLookup(java.nio.file.Path.of(library), arena);
-            var getFunctionList = linker.downcallHandle(lookup.find("C_GetFunctionList").orElseThrow(),
-                    java.lang.foreign.FunctionDescriptor.of(rv, address));
-            var out = arena.allocate(address);
-            long result = (long) getFunctionList.invokeExact(out);
-            if (result != 0) {
-                throw new HsmException(HsmException.Kind.UNAVAILABLE, "C_GetFunctionList failed: CKR 0x" + Long.toHexString(result));
-            }
             // CK_FUNCTION_LIST: CK_VERSION (2 bytes, padded to the pointer size), then C_Initialize, C_Finalize, ...
-            var list = out.get(address, 0).reinterpret(3 * address.byteSize());
+            var list = functionList(arena);
             var oneArgument = java.lang.foreign.FunctionDescriptor.of(rv, address);
             var finalize = linker.downcallHandle(list.get(address, 2 * address.byteSize()), oneArgument);
             var initialize = linker.downcallHandle(list.get(address, address.byteSize()), oneArgument);
@@ -124,6 +116,115 @@ final class Pkcs11Wrapper {
         } catch (Throwable e) {
             throw new HsmException(HsmException.Kind.UNAVAILABLE, "cannot reinitialise PKCS#11 library " + library + ": " + e, e);
         }
+    }
+
+    /** CK_TOKEN_INFO.flags: the token has been initialised (C_InitToken). */
+    static final long CKF_TOKEN_INITIALIZED = 0x400L;
+    static final long CKU_SO = 0L;
+    /** Places in CK_FUNCTION_LIST (after CK_VERSION, padded to a pointer): C_InitToken is the 10th function, C_InitPIN the 11th. */
+    private static final int C_INIT_TOKEN = 10;
+    private static final int C_INIT_PIN = 11;
+
+    /**
+     * Initialises the token in {@code slot} with {@code soPin} and {@code label} (C_InitToken), then sets its user PIN as the
+     * SO (C_OpenSession, C_Login CKU_SO, C_InitPIN, C_Logout, C_CloseSession). The JDK's wrapper has neither C_InitToken
+     * nor C_InitPIN, so those two go through the module's own function list, like {@link #reinitialize}; the PINs are
+     * copied to native memory for the calls and overwritten with zeros after them.
+     */
+    void initializeToken(long slot, char[] soPin, String label, char[] userPin) {
+        byte[] padded = new byte[32];
+        java.util.Arrays.fill(padded, (byte) ' ');
+        byte[] l = label.getBytes(StandardCharsets.UTF_8);
+        if (l.length > 32) {
+            throw new HsmException(HsmException.Kind.CONFIGURATION, "a PKCS#11 token label has at most 32 bytes: '" + label + "'");
+        }
+        System.arraycopy(l, 0, padded, 0, l.length);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            var linker = java.lang.foreign.Linker.nativeLinker();
+            var address = java.lang.foreign.ValueLayout.ADDRESS;
+            var ulong = java.lang.foreign.ValueLayout.JAVA_LONG; // CK_ULONG, CK_RV, CK_SLOT_ID: 64 bits on LP64
+            var list = functionList(arena);
+            var initToken = linker.downcallHandle(list.get(address, C_INIT_TOKEN * address.byteSize()),
+                    java.lang.foreign.FunctionDescriptor.of(ulong, ulong, address, ulong, address));
+            var so = pinSegment(arena, soPin);
+            var lab = arena.allocate(32);
+            lab.copyFrom(java.lang.foreign.MemorySegment.ofArray(padded));
+            long rv;
+            try {
+                rv = (long) initToken.invokeExact(slot, so, (long) soPin.length, lab);
+            } finally {
+                so.fill((byte) 0);
+            }
+            if (rv != CKR_OK) {
+                throw new HsmException(HsmException.Kind.CONFIGURATION, "C_InitToken on slot " + slot + " failed: CKR 0x" + Long.toHexString(rv));
+            }
+            long session = (long) call("C_OpenSession", new Class<?>[] {long.class, long.class, Object.class, wrapperClass("CK_NOTIFY")},
+                    slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, null, null);
+            try {
+                call("C_Login", new Class<?>[] {long.class, long.class, char[].class}, session, CKU_SO, soPin);
+                var initPin = linker.downcallHandle(list.get(address, C_INIT_PIN * address.byteSize()),
+                        java.lang.foreign.FunctionDescriptor.of(ulong, ulong, address, ulong));
+                var user = pinSegment(arena, userPin);
+                try {
+                    rv = (long) initPin.invokeExact(session, user, (long) userPin.length);
+                } finally {
+                    user.fill((byte) 0);
+                }
+                if (rv != CKR_OK) {
+                    throw new HsmException(HsmException.Kind.CONFIGURATION, "C_InitPIN on slot " + slot + " failed: CKR 0x" + Long.toHexString(rv));
+                }
+                call("C_Logout", new Class<?>[] {long.class}, session);
+            } finally {
+                call("C_CloseSession", new Class<?>[] {long.class}, session);
+            }
+        } catch (HsmException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new HsmException(HsmException.Kind.CONFIGURATION, "cannot initialise the token in slot " + slot + ": " + e, e);
+        }
+    }
+
+    /** The module's CK_FUNCTION_LIST, as far as {@link #C_INIT_PIN}. */
+    private java.lang.foreign.MemorySegment functionList(java.lang.foreign.Arena arena) throws Throwable {
+        var linker = java.lang.foreign.Linker.nativeLinker();
+        var address = java.lang.foreign.ValueLayout.ADDRESS;
+        var lookup = java.lang.foreign.SymbolLookup.libraryLookup(java.nio.file.Path.of(library), arena);
+        var getFunctionList = linker.downcallHandle(lookup.find("C_GetFunctionList").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_LONG, address));
+        var out = arena.allocate(address);
+        long result = (long) getFunctionList.invokeExact(out);
+        if (result != 0) {
+            throw new HsmException(HsmException.Kind.UNAVAILABLE, "C_GetFunctionList failed: CKR 0x" + Long.toHexString(result));
+        }
+        return out.get(address, 0).reinterpret((C_INIT_PIN + 1) * address.byteSize());
+    }
+
+    /** A PIN as the bytes PKCS#11 takes (the JDK's wrapper also passes each char as one byte), in native memory. */
+    private static java.lang.foreign.MemorySegment pinSegment(java.lang.foreign.Arena arena, char[] pin) {
+        var seg = arena.allocate(Math.max(1, pin.length));
+        for (int i = 0; i < pin.length; i++) {
+            if (pin[i] > 0x7e || pin[i] < 0x20) {
+                throw new HsmException(HsmException.Kind.CONFIGURATION, "a PIN must be printable ASCII");
+            }
+            seg.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) pin[i]);
+        }
+        return seg;
+    }
+
+    /** Slots whose token is present and not yet initialised, in the module's order. */
+    List<Long> slotsWithUninitializedToken() {
+        List<Long> result = new ArrayList<>();
+        for (long slot : (long[]) call("C_GetSlotList", new Class<?>[] {boolean.class}, true)) {
+            Object info = call("C_GetTokenInfo", new Class<?>[] {long.class}, slot);
+            try {
+                if ((info.getClass().getField("flags").getLong(info) & CKF_TOKEN_INITIALIZED) == 0) {
+                    result.add(slot);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return result;
     }
 
     /** Slot ids whose token carries {@code label} (labels are blank-padded to 32 bytes in PKCS#11). */

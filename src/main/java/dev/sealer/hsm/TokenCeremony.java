@@ -77,21 +77,29 @@ public final class TokenCeremony implements AutoCloseable {
     }
 
     /**
-     * Initialises a new SoftHSM2 token labelled {@code tokenLabel} with {@code softhsm2-util --init-token --free}
-     * (the JDK's PKCS#11 wrapper has no C_InitToken/C_InitPIN). Must run before this process first
-     * loads the PKCS#11 module. Refuses when the token store already holds the label. SoftHSM2's tool
-     * takes the PINs as arguments: they are on its command line while it runs.
+     * Initialises a new token labelled {@code tokenLabel} through PKCS#11 itself, on any module that offers a slot with an
+     * uninitialised token (SoftHSM2 always keeps one free): C_InitToken with the SO PIN on the first such slot, then, as
+     * the SO, C_InitPIN with the user PIN. Refuses when a token already carries the label. The PINs go to the module
+     * only, never to a command line.
      */
-    public static void initializeSoftHsmToken(String tokenLabel, char[] soPin, char[] userPin) {
-        String slots = run(List.of("softhsm2-util", "--show-slots"), Map.of());
-        for (String line : slots.split("\n")) {
-            String t = line.strip();
-            if (t.startsWith("Label:") && t.substring(6).strip().equals(tokenLabel)) {
-                throw configuration("the token store already holds a token labelled '" + tokenLabel + "'; refusing to repeat the ceremony");
-            }
+    public static void initializeToken(String library, String tokenLabel, char[] soPin, char[] userPin) {
+        Pkcs11Wrapper wrapper = Pkcs11Wrapper.load(library);
+        if (!wrapper.slotsWithTokenLabel(tokenLabel).isEmpty()) {
+            throw configuration("the module already holds a token labelled '" + tokenLabel + "'; refusing to repeat the ceremony");
         }
-        run(List.of("softhsm2-util", "--init-token", "--free", "--label", tokenLabel, "--pin", new String(userPin), "--so-pin", new String(soPin)),
-                Map.of());
+        List<Long> free = wrapper.slotsWithUninitializedToken();
+        if (free.isEmpty()) {
+            throw configuration("no slot of " + library + " holds an uninitialised token (tokens: " + wrapper.tokenLabels()
+                    + "); free one with the HSM's own tools first");
+        }
+        wrapper.initializeToken(free.getFirst(), soPin, tokenLabel, userPin);
+        // a module may number its slots anew once it reads its tokens again (SoftHSM2 moves an initialised token to a slot
+        // id of its own): read them again now, so this process finds the token where every other process will
+        wrapper.reinitialize();
+        if (wrapper.slotsWithTokenLabel(tokenLabel).size() != 1) {
+            throw configuration("after C_InitToken the module does not show exactly one token labelled '" + tokenLabel + "' (tokens: "
+                    + wrapper.tokenLabels() + ")");
+        }
     }
 
     /** Logs in to the token as the user (C_Login through SunPKCS11). */

@@ -82,7 +82,7 @@ class RootLifecycleIT {
     static final String NEW_ROOT = """
             {"format": "sealer-ceremony/v1", "ceremony": "root-rehearsal", "kind": "new-root", "authority": "sealer",
              "operators": ["ada (lead)", "grace (witness)"],
-             "hsm": {"module": "/usr/lib/softhsm/libsofthsm2.so", "token_label": "sealer", "initialize_token": "softhsm2-util"},
+             "hsm": {"module": "/usr/lib/softhsm/libsofthsm2.so", "token_label": "sealer", "initialize_token": "pkcs11"},
              "custody": {"threshold": 2, "custodians": ["carol", "dave", "erin"]},
              "root": {"id": "root", "derivation_secret": {"label": "sealer-root", "id": "01"},
                       "attestation_key": {"label": "sealer-attest-ec", "id": "02", "subject": "CN=Sealer root attestation"}},

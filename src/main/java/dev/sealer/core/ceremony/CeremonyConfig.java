@@ -48,7 +48,7 @@ public record CeremonyConfig(String ceremonyId, Kind kind, String authority, Lis
         }
     }
 
-    /** The PKCS#11 module and token; {@code initializeToken} is {@code softhsm2-util} (new SoftHSM2 token) or {@code none}. */
+    /** The PKCS#11 module and token; {@code initializeToken} is {@code pkcs11} (a new token, C_InitToken and C_InitPIN) or {@code none}. */
     public record Hsm(String module, String tokenLabel, String initializeToken) {
     }
 
@@ -85,12 +85,12 @@ public record CeremonyConfig(String ceremonyId, Kind kind, String authority, Lis
         List<String> operators = names(Json.array(m, "operators"), "operators");
         Map<String, Object> hsm = Json.object(m, "hsm");
         Hsm h = new Hsm(Json.string(hsm, "module"), Json.string(hsm, "token_label"), Json.optString(hsm, "initialize_token").orElse("none"));
-        if (!Set.of("softhsm2-util", "none").contains(h.initializeToken())) {
-            throw new IllegalArgumentException("hsm.initialize_token must be softhsm2-util or none");
+        if (!Set.of("pkcs11", "none").contains(h.initializeToken())) {
+            throw new IllegalArgumentException("hsm.initialize_token must be pkcs11 or none");
         }
-        if (kind == Kind.NEW_ROOT && !h.initializeToken().equals("softhsm2-util")) {
+        if (kind == Kind.NEW_ROOT && !h.initializeToken().equals("pkcs11")) {
             throw new IllegalArgumentException("a new-root ceremony initialises its token and puts both PINs in custody: hsm.initialize_token must be"
-                    + " softhsm2-util (other HSMs: see docs/runbooks.md)");
+                    + " pkcs11");
         }
         Map<String, Object> c = Json.object(m, "custody");
         CustodyRule custody = new CustodyRule((int) Json.integer(c, "threshold"), names(Json.array(c, "custodians"), "custody.custodians"));

@@ -20,7 +20,8 @@ public record CeremonyPlan(CeremonyConfig config, List<Step> steps) {
         if (c.kind() == CeremonyConfig.Kind.NEW_ROOT) {
             s.add(new Step("custody-split", "draw a 256-bit custody secret (user PIN || SO PIN) and split it " + mOfN + " (Shamir over GF(256)) for "
                     + String.join(", ", c.custody().custodians()) + "; record only its commitment"));
-            s.add(new Step("initialize-token", "initialise a new SoftHSM2 token '" + c.hsm().tokenLabel() + "' (softhsm2-util --init-token --free) with those PINs"));
+            s.add(new Step("initialize-token", "initialise a new token '" + c.hsm().tokenLabel() + "' in the first slot of " + c.hsm().module()
+                    + " with an uninitialised token (C_InitToken with the SO PIN, then C_InitPIN with the user PIN as the SO)"));
         } else {
             s.add(new Step("verify-previous", "check the previous transcript " + c.previous().transcript() + " against its trust bundle "
                     + c.previous().trustBundle()));

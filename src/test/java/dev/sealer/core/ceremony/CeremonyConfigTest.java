@@ -17,7 +17,7 @@ class CeremonyConfigTest {
     static final String NEW_ROOT = """
             {"format": "sealer-ceremony/v1", "ceremony": "root-2026-12", "kind": "new-root", "authority": "sealer",
              "operators": ["ada", "grace"],
-             "hsm": {"module": "/usr/lib/softhsm/libsofthsm2.so", "token_label": "sealer", "initialize_token": "softhsm2-util"},
+             "hsm": {"module": "/usr/lib/softhsm/libsofthsm2.so", "token_label": "sealer", "initialize_token": "pkcs11"},
              "custody": {"threshold": 2, "custodians": ["carol", "dave", "erin"]},
              "root": {"id": "root", "derivation_secret": {"label": "sealer-root", "id": "01"},
                       "attestation_key": {"label": "sealer-attest-ec", "id": "02"}},
@@ -44,7 +44,7 @@ class CeremonyConfigTest {
         assertRefused(NEW_ROOT.replace("\"sealer-tsa-ec\"", "\"sealer-root\""), "used twice");
         assertRefused(NEW_ROOT.replace("\"id\": \"10\"", "\"id\": \"02\""), "used twice");
         assertRefused(NEW_ROOT.replace("\"new-root\"", "\"old-root\""), "kind");
-        assertRefused(NEW_ROOT.replace("\"softhsm2-util\"", "\"none\""), "initialize_token");
+        assertRefused(NEW_ROOT.replace("\"pkcs11\"", "\"none\""), "initialize_token");
         assertRefused(NEW_ROOT.replace("\"ecdsa-p256\", \"subject\"", "\"rsa-2048\", \"subject\""), "algorithm");
         assertRefused(NEW_ROOT.replace("sealer-ceremony/v1", "sealer-ceremony/v0"), "format");
         assertRefused(NEW_ROOT.replace("[\"ada\", \"grace\"]", "[]"), "operators");
