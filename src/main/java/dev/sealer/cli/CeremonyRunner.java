@@ -184,7 +184,9 @@ final class CeremonyRunner {
                         List<RootCrossCertificate> chain = new ArrayList<>(previous.rootChain());
                         chain.add(oldSignsNew);
                         chain.add(newSignsOld);
-                        TrustBundle bundle = new TrustBundle(config.authority(), newRoot.publicKeys(), previous.suites(), now, null, chain);
+                        // the previous bundle's time-stamping authorities stamped the checkpoints made so far: carried forward
+                        TrustBundle bundle = new TrustBundle(config.authority(), newRoot.publicKeys(), previous.suites(), now, null, chain,
+                                previous.timestampAuthorities().stream().map(dev.sealer.core.tsa.TimestampTrust::carriedForward).toList());
                         writeBundleAndTranscript(t, bundle, newRoot);
                     }
                 }
@@ -197,6 +199,20 @@ final class CeremonyRunner {
                 : token.generateEcP256(k.label(), k.id(), k.subject(), k.validityDays());
         done(t, "generate-key", keyJson(k, r), k.label() + " handle " + r.handle() + (r.publicKey() == null ? ""
                 : ", public key sha256 " + RootKeysFingerprint.of(r.publicKey().getEncoded()).substring(0, 16) + "...") + ", attributes as required");
+        if (CeremonyConfig.KeyDefinition.TIME_STAMPING.equals(k.certify())) {
+            String issuer = config.root().attestationKey().label();
+            java.security.cert.X509Certificate cert = token.certifyForTimeStamping(k.label(), issuer, k.validityDays());
+            String sha256;
+            try {
+                sha256 = RootKeysFingerprint.of(cert.getEncoded());
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalStateException(e);
+            }
+            done(t, "certify-time-stamping", map("label", k.label(), "issuer_label", issuer, "subject", cert.getSubjectX500Principal().getName(),
+                    "issuer", cert.getIssuerX500Principal().getName(), "extended_key_usage", "id-kp-timeStamping (critical)",
+                    "not_after", Rfc3339.format(cert.getNotAfter().toInstant()), "certificate_sha256", sha256),
+                    k.label() + " certified by " + issuer + " for time-stamping, certificate sha256 " + sha256.substring(0, 16) + "...");
+        }
     }
 
     private void deriveRoot(Transcript.Builder t, RootAttestation root) {

@@ -10,6 +10,7 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Security;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -177,6 +178,77 @@ public final class TokenCeremony implements AutoCloseable {
             }
         }
         return inspectPrivateKey(label);
+    }
+
+    /**
+     * Issues the certificate of the ECDSA key {@code label} from the key {@code issuerLabel} (the root attestation key), both
+     * in the token, for RFC 3161 time-stamping only, and stores the chain (the new certificate, then the issuer's) with the
+     * key, as the built-in TSA requires (keytool over SunPKCS11: -certreq, -gencert signed inside the token, -importcert).
+     * Checks the stored certificate: the key's own public key, signed by the issuer, id-kp-timeStamping as its only and
+     * critical extended key usage. The labels and CKA_IDs are set again afterwards, as {@link #generateEcP256} sets them.
+     */
+    public X509Certificate certifyForTimeStamping(String label, String issuerLabel, int validityDays) {
+        Path dir = null;
+        try {
+            byte[] id = wrapper.bytesAttribute(slot, onlyPrivateKey(label), Pkcs11Wrapper.CKA_ID);
+            PublicKey keyPublic = keyStore.getCertificate(label).getPublicKey();
+            PublicKey issuerPublic = keyStore.getCertificate(issuerLabel).getPublicKey();
+            dir = Files.createTempDirectory("sealer-ceremony", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path cfg = dir.resolve("pkcs11.cfg");
+            Files.writeString(cfg, "name = SealerCeremonyKeytool\nlibrary = " + library + "\nslot = " + slot + "\n");
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            List<String> store = List.of("-keystore", "NONE", "-storetype", "PKCS11", "-providerClass", "sun.security.pkcs11.SunPKCS11",
+                    "-providerArg", cfg.toString(), "-storepass:env", "SEALER_CEREMONY_PIN");
+            Map<String, String> env = Map.of("SEALER_CEREMONY_PIN", new String(pin));
+            Path csr = dir.resolve("tsa.csr"), crt = dir.resolve("tsa.crt"), chain = dir.resolve("tsa.chain");
+            run(concat(List.of(keytool, "-certreq", "-alias", label, "-sigalg", "SHA256withECDSA", "-file", csr.toString()), store), env);
+            run(concat(List.of(keytool, "-gencert", "-alias", issuerLabel, "-sigalg", "SHA256withECDSA", "-infile", csr.toString(), "-outfile",
+                    crt.toString(), "-rfc", "-validity", Integer.toString(validityDays), "-ext", "eku:c=timeStamping", "-ext",
+                    "ku:c=digitalSignature,nonRepudiation"), store), env);
+            java.util.Base64.Encoder pem = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+            Files.writeString(chain, Files.readString(crt) + "\n-----BEGIN CERTIFICATE-----\n"
+                    + pem.encodeToString(keyStore.getCertificate(issuerLabel).getEncoded()) + "\n-----END CERTIFICATE-----\n");
+            run(concat(List.of(keytool, "-importcert", "-noprompt", "-alias", label, "-file", chain.toString()), store), env);
+            // SunPKCS11 rewrote the key's certificate objects: give the key and its certificates the ceremony's label and CKA_ID again
+            long key = onlyPrivateKey(label);
+            wrapper.setAttributes(slot, key, new Object[][] {{Pkcs11Wrapper.CKA_LABEL, label}, {Pkcs11Wrapper.CKA_ID, id}});
+            for (long c : wrapper.objectsWithLabel(slot, Pkcs11Wrapper.CKO_CERTIFICATE, label)) {
+                wrapper.setAttributes(slot, c, new Object[][] {{Pkcs11Wrapper.CKA_ID, id}});
+            }
+            keyStore.load(null, pin);
+            Certificate[] stored = keyStore.getCertificateChain(label);
+            if (stored == null || stored.length < 1 || !(stored[0] instanceof X509Certificate cert)) {
+                throw configuration("after -importcert the token holds no certificate chain for '" + label + "'");
+            }
+            cert.verify(issuerPublic);
+            if (!java.security.MessageDigest.isEqual(cert.getPublicKey().getEncoded(), keyPublic.getEncoded())
+                    || !List.of("1.3.6.1.5.5.7.3.8").equals(cert.getExtendedKeyUsage())
+                    || !cert.getCriticalExtensionOIDs().contains("2.5.29.37")) {
+                throw configuration("the time-stamping certificate stored for '" + label + "' is not the one the ceremony asked for: " + cert);
+            }
+            return cert;
+        } catch (HsmException e) {
+            throw e;
+        } catch (Exception e) {
+            throw configuration("cannot certify '" + label + "' for time-stamping: " + e.getMessage());
+        } finally {
+            if (dir != null) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // temporary files without secrets (a request, certificates)
+                }
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** The attributes of the one generic secret labelled {@code label}; fails unless they are exactly as required. */

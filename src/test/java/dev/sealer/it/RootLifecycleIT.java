@@ -86,7 +86,7 @@ class RootLifecycleIT {
              "custody": {"threshold": 2, "custodians": ["carol", "dave", "erin"]},
              "root": {"id": "root", "derivation_secret": {"label": "sealer-root", "id": "01"},
                       "attestation_key": {"label": "sealer-attest-ec", "id": "02", "subject": "CN=Sealer root attestation"}},
-             "additional_keys": [{"label": "sealer-extra-ec", "id": "10", "algorithm": "ecdsa-p256", "subject": "CN=Sealer extra key"}],
+             "additional_keys": [{"label": "sealer-tsa-ec", "id": "10", "algorithm": "ecdsa-p256", "subject": "CN=Sealer TSA", "certify": "time-stamping"}],
              "first_suite": {"algorithm": "ml-dsa-65", "validity": "P365D", "overlap": "P30D"},
              "outputs": {"trust_bundle": "out/trust-bundle.json", "transcript": "out/transcript.json"}}
             """;
@@ -98,6 +98,7 @@ class RootLifecycleIT {
              "custody": {"threshold": 2, "custodians": ["carol", "dave", "erin"]},
              "root": {"id": "root-2", "derivation_secret": {"label": "sealer-root", "id": "01"},
                       "attestation_key": {"label": "sealer-attest-ec-2", "id": "03", "subject": "CN=Sealer root attestation 2"}},
+             "additional_keys": [{"label": "sealer-tsa-ec-2", "id": "11", "algorithm": "ecdsa-p256", "subject": "CN=Sealer TSA 2", "certify": "time-stamping"}],
              "previous": {"transcript": "out/transcript.json", "trust_bundle": "service-bundle-1.json"},
              "outputs": {"trust_bundle": "out2/trust-bundle.json", "transcript": "out2/transcript.json"}}
             """;
@@ -112,7 +113,7 @@ class RootLifecycleIT {
         // 1. the new-root ceremony
         Run dry = cli(dir, conf, "ceremony", "run", "ceremony.json", "--dry-run");
         assertEquals(0, dry.rc(), dry.out());
-        assertTrue(dry.out().contains("dry run: nothing was done") && dry.out().contains("'sealer-extra-ec' (id 10)"), dry.out());
+        assertTrue(dry.out().contains("dry run: nothing was done") && dry.out().contains("'sealer-tsa-ec' (id 10)") && dry.out().contains("certify-time-stamping"), dry.out());
         try (Stream<Path> s = Files.list(dir.resolve("tokens"))) {
             assertEquals(0, s.count(), "a dry run touches no token");
         }
@@ -132,7 +133,7 @@ class RootLifecycleIT {
                 "--config", "ceremony.json");
         assertEquals(0, verified.rc(), verified.out());
         String transcript = Files.readString(dir.resolve("out/transcript.json"));
-        for (String needle : List.of("\"CKA_EXTRACTABLE\":false", "\"CKA_SENSITIVE\":true", "\"label\":\"sealer-extra-ec\"", "ml_dsa_boundary",
+        for (String needle : List.of("\"CKA_EXTRACTABLE\":false", "\"CKA_SENSITIVE\":true", "\"label\":\"sealer-tsa-ec\"", "\"name\":\"certify-time-stamping\"", "id-kp-timeStamping", "ml_dsa_boundary",
                 "\"operators\":[\"ada (lead)\",\"grace (witness)\"]", "\"handle\":")) {
             assertTrue(transcript.contains(needle), needle + " in " + transcript);
         }
@@ -163,6 +164,9 @@ class RootLifecycleIT {
         TrustBundle bundle1;
         try (ServiceProcess a = ServiceProcess.start("sealer", props, env)) {
             a.awaitReady(Duration.ofSeconds(90));
+            // the ceremony certified the time-stamping key from its root: the built-in TSA is on, and stamps checkpoints
+            assertTrue(a.output().contains("time-stamping authority 'sealer' ready: key 'sealer-tsa-ec' in the HSM, certificate CN=Sealer TSA"),
+                    a.output());
             ManagedChannel ch = channel(a);
             try {
                 var keys = KeyServiceGrpc.newBlockingStub(ch);
@@ -220,11 +224,14 @@ class RootLifecycleIT {
         assertEquals(0, rolledOk.rc(), rolledOk.out());
         Map<String, String> props2 = new HashMap<>(props);
         props2.putAll(Map.of("sealer.hsm.attestation-key-label", "sealer-attest-ec-2", "sealer.root.id", "root-2", "sealer.root.ceremony-bundle",
-                dir.resolve("out2/trust-bundle.json").toString()));
+                dir.resolve("out2/trust-bundle.json").toString(), "sealer.tsa.key-label", "sealer-tsa-ec-2"));
         List<SealResponse> newSeals = new ArrayList<>();
         TrustBundle bundle2;
         try (ServiceProcess c = ServiceProcess.start("sealer", props2, env)) {
             c.awaitReady(Duration.ofSeconds(90));
+            // the rollover certified a time-stamping key of the new root's own
+            assertTrue(c.output().contains("time-stamping authority 'sealer' ready: key 'sealer-tsa-ec-2' in the HSM, certificate CN=Sealer TSA 2"),
+                    c.output());
             ManagedChannel ch = channel(c);
             try {
                 var keys = KeyServiceGrpc.newBlockingStub(ch);

@@ -40,6 +40,15 @@ final class CeremonyBundle {
                         + ") does not verify");
             }
         }
+        for (var t : b.timestampAuthorities()) {
+            // an earlier root's TSA, carried by a rollover: anchored in the attestation certificate of a root of the chain
+            boolean anchored = !t.rootIssued() && t.anchors().stream().anyMatch(a -> b.trustedRoots().stream()
+                    .anyMatch(r -> java.security.MessageDigest.isEqual(r.ecdsaP256().getEncoded(), a.getPublicKey().getEncoded())));
+            if (!anchored) {
+                throw new SealerException(Reason.HSM_UNAVAILABLE, "the time-stamping authority '" + t.name() + "' in " + file
+                        + " is not anchored in the attestation key of a root of its chain");
+            }
+        }
         for (SuiteCertificate s : b.suites()) {
             if (!b.certifies(s)) {
                 throw new SealerException(Reason.HSM_UNAVAILABLE, "suite " + s.suiteId() + " in " + file + " is not certified by a root of its chain");

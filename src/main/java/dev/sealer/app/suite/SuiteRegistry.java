@@ -87,6 +87,8 @@ public class SuiteRegistry {
 
     private volatile RootAttestation root;
     private List<dev.sealer.core.suite.RootCrossCertificate> rootChain = List.of();
+    /** Earlier roots' time-stamping authorities, carried by the ceremony bundle of a rollover: their tokens stamp older checkpoints. */
+    private List<dev.sealer.core.tsa.TimestampTrust> carriedTimestampAuthorities = List.of();
     private volatile State state;
     private SuiteLifecycle.Policy policy;
     /** The signing suite's keys, lent to signers; superseded keys are wiped when their last lease closes. */
@@ -113,6 +115,7 @@ public class SuiteRegistry {
         if (ceremonyBundle.isPresent()) {
             TrustBundle ceremony = CeremonyBundle.read(ceremonyBundle.get(), root.publicKeys(), authority);
             rootChain = ceremony.rootChain();
+            carriedTimestampAuthorities = ceremony.timestampAuthorities();
             if (rootChain.isEmpty() && ceremony.suites().size() == 1) {
                 first = new SuiteLifecycle.Adopt(ceremony.suites().getFirst(), "key-ceremony");
             }
@@ -340,7 +343,9 @@ public class SuiteRegistry {
             }
             throw e;
         }
-        TrustBundle bundle = new TrustBundle(authority, root.publicKeys(), ledger.certificates(), now, status, rootChain, timestampAuthorities.trust());
+        List<dev.sealer.core.tsa.TimestampTrust> tsas = new java.util.ArrayList<>(timestampAuthorities.trust());
+        tsas.addAll(carriedTimestampAuthorities);
+        TrustBundle bundle = new TrustBundle(authority, root.publicKeys(), ledger.certificates(), now, status, rootChain, tsas);
         // the trust bundle knows the new suite before anything (a seal, a checkpoint) is signed with its keys
         state = new State(ledger, version, cert, active.windows(), bundle, new SealVerifier(bundle));
         if (keys != null) {

@@ -57,7 +57,12 @@ public record CeremonyConfig(String ceremonyId, Kind kind, String authority, Lis
     }
 
     /** A key the ceremony creates in the token. Algorithms: {@code generic-secret-256}, {@code ecdsa-p256}. */
-    public record KeyDefinition(String label, String id, String algorithm, String subject, int validityDays) {
+    /**
+     * A key the ceremony creates. {@code certify} is null, or {@code time-stamping}: the ceremony then issues the key's
+     * certificate from the root attestation key for RFC 3161 time-stamping only (the built-in TSA requires it).
+     */
+    public record KeyDefinition(String label, String id, String algorithm, String subject, int validityDays, String certify) {
+        public static final String TIME_STAMPING = "time-stamping";
     }
 
     /** The root: its id (HKDF info of its ML-DSA key), the derivation secret, the ECDSA attestation key, the ML-DSA algorithm. */
@@ -173,7 +178,11 @@ public record CeremonyConfig(String ceremonyId, Kind kind, String authority, Lis
         }
         Optional<String> subject = Json.optString(k, "subject");
         int days = (int) Json.optInteger(k, "validity_days").orElse(36500);
-        return new KeyDefinition(label, id, alg, subject.orElse("CN=" + label), days);
+        String certify = Json.optString(k, "certify").orElse(null);
+        if (certify != null && (requiredAlgorithm != null || !certify.equals(KeyDefinition.TIME_STAMPING) || !alg.equals("ecdsa-p256"))) {
+            throw new IllegalArgumentException("key '" + label + "': certify may only be time-stamping, on an additional ecdsa-p256 key");
+        }
+        return new KeyDefinition(label, id, alg, subject.orElse("CN=" + label), days, certify);
     }
 
     private static String id(String s, String what) {

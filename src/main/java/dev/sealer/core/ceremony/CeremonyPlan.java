@@ -37,6 +37,11 @@ public record CeremonyPlan(CeremonyConfig config, List<Step> steps) {
         for (CeremonyConfig.KeyDefinition k : c.createdKeys()) {
             s.add(new Step("generate-key", "generate " + k.algorithm() + " '" + k.label() + "' (id " + k.id() + ") inside the token: CKA_TOKEN, CKA_PRIVATE,"
                     + " CKA_SENSITIVE = true, CKA_EXTRACTABLE = false; read the attributes back and refuse any other value"));
+            if (CeremonyConfig.KeyDefinition.TIME_STAMPING.equals(k.certify())) {
+                s.add(new Step("certify-time-stamping", "issue the certificate of '" + k.label() + "' from the root attestation key '"
+                        + c.root().attestationKey().label() + "' (signed inside the token) for RFC 3161 time-stamping only (extended key usage"
+                        + " id-kp-timeStamping, critical) and store the chain with the key"));
+            }
         }
         s.add(new Step("derive-ml-dsa-root", "derive the " + c.root().mlDsa().id() + " root attestation key for root '" + c.root().id()
                 + "' from the derivation secret (HMAC inside the HSM; the key exists in memory only while it signs)"));

@@ -30,6 +30,18 @@ public record TimestampTrust(String name, boolean rootIssued, List<X509Certifica
         }
     }
 
+    /**
+     * This entry as a later root's bundle carries it (a root rollover): a root-issued TSA is then anchored in its own
+     * root's attestation certificate (its first anchor), since "the root" of the new bundle is another key; the tokens it
+     * stamped on earlier checkpoints keep verifying.
+     */
+    public TimestampTrust carriedForward() {
+        if (anchors.isEmpty()) {
+            throw new IllegalArgumentException("TSA " + name + " names no certificate of its issuer to carry forward");
+        }
+        return new TimestampTrust(name, false, anchors, certificates);
+    }
+
     /** True when {@code cert} is issued by this TSA's issuer: the root key, or an anchor (or is an anchor itself). */
     public boolean issued(X509Certificate cert, PublicKey rootKey) {
         if (rootIssued) {
