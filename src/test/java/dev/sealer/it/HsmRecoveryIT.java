@@ -4,32 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealer.dev.DevToken;
-import dev.sealer.grpc.v1.SealMode;
 import dev.sealer.grpc.v1.SealResponse;
-import dev.sealer.grpc.v1.SealServiceGrpc;
-import dev.sealer.testing.Grpc;
+import dev.sealer.testing.SealingLoad;
 import dev.sealer.testing.ServiceProcess;
 import dev.sealer.testing.TestDatabase;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -66,12 +56,9 @@ class HsmRecoveryIT {
         }
         String realPin = Files.readString(token.pinFile()).strip();
 
-        Map<String, SealResponse> acknowledged = new ConcurrentHashMap<>();
-        List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger hsmUnavailable = new AtomicInteger();
-        AtomicInteger afterReturn = new AtomicInteger();
-        AtomicBoolean returned = new AtomicBoolean();
         String run = "blip-" + System.nanoTime();
+        Map<String, SealResponse> acknowledged;
+        SealingLoad load;
         // a token of its own has a root of its own, so a database of its own too
         TestDatabase db = TestDatabase.get();
         String dbUrl = db.newDatabase("sealer_hsm_recovery");
@@ -81,67 +68,38 @@ class HsmRecoveryIT {
             service.awaitReady(Duration.ofSeconds(90));
             long pid = service.pid();
             ManagedChannel ch = ManagedChannelBuilder.forAddress("localhost", service.grpcPort).usePlaintext().build();
-            SealServiceGrpc.SealServiceBlockingStub seals = SealServiceGrpc.newBlockingStub(ch);
-            AtomicBoolean stop = new AtomicBoolean();
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            for (int t = 0; t < 4; t++) {
-                int thread = t;
-                pool.submit(() -> {
-                    for (int i = 0; !stop.get(); i++) {
-                        String id = run + "-" + thread + "-" + i;
-                        SealMode mode = i % 2 == 0 ? SealMode.ANCHORED : SealMode.SIGNED;
-                        try {
-                            acknowledged.put(id, seals.withDeadlineAfter(20, TimeUnit.SECONDS).seal(Grpc.request(id).setRequestId(id).setMode(mode).build()));
-                            if (returned.get()) {
-                                afterReturn.incrementAndGet();
-                            }
-                        } catch (StatusRuntimeException e) {
-                            if ("HSM_UNAVAILABLE".equals(Grpc.reason(e))) {
-                                hsmUnavailable.incrementAndGet();
-                            } else {
-                                unexpected.add(e.getStatus().getCode() + " " + Grpc.reason(e) + " " + e.getStatus().getDescription());
-                            }
-                            sleep(50);
-                        }
-                    }
-                });
+            load = new SealingLoad(ch, 4, run, "HSM_UNAVAILABLE");
+            acknowledged = load.acknowledged;
+            try (load) {
+                load.awaitMore(100);
+
+                Files.move(tokenDir, away); // the token is gone: its files are away
+                service.awaitReadiness(503, Duration.ofSeconds(20));
+                Thread.sleep(5_000);
+
+                // a token with the same label and its right PIN, but other keys, is refused
+                Path impostorIn = tokens.resolve(impostorDir.getFileName());
+                Files.move(impostorDir, impostorIn);
+                writePin(token.pinFile(), Files.readString(impostor.pinFile()).strip());
+                awaitOutput(service, "came back with a different root attestation key", Duration.ofSeconds(20));
+                assertEquals(503, service.http("/q/health/ready").getKey(), "not ready on the impostor token");
+                Files.move(impostorIn, impostorDir);
+
+                // the real token returns with a new PIN, which the operator put in the PIN file
+                String newPin = "0123456789abcdef0123456789abcdef";
+                changePin(awayConf, realPin, newPin);
+                writePin(token.pinFile(), newPin);
+                Files.move(away, tokenDir); // and back
+                service.awaitReadiness(200, Duration.ofSeconds(30));
+                load.awaitMore(100); // sealing works again after the token returned
             }
-            awaitCount(acknowledged, 100);
-
-            Files.move(tokenDir, away); // the token is gone: its files are away
-            awaitReadiness(service, 503, Duration.ofSeconds(20));
-            Thread.sleep(5_000);
-
-            // a token with the same label and its right PIN, but other keys, is refused
-            Path impostorIn = tokens.resolve(impostorDir.getFileName());
-            Files.move(impostorDir, impostorIn);
-            writePin(token.pinFile(), Files.readString(impostor.pinFile()).strip());
-            awaitOutput(service, "came back with a different root attestation key", Duration.ofSeconds(20));
-            assertEquals(503, service.http("/q/health/ready").getKey(), "not ready on the impostor token");
-            Files.move(impostorIn, impostorDir);
-
-            // the real token returns with a new PIN, which the operator put in the PIN file
-            String newPin = "0123456789abcdef0123456789abcdef";
-            changePin(awayConf, realPin, newPin);
-            writePin(token.pinFile(), newPin);
-            Files.move(away, tokenDir); // and back
-            returned.set(true);
-            awaitReadiness(service, 200, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (afterReturn.get() < 100 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            stop.set(true);
-            pool.shutdown();
-            assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
             ch.shutdownNow();
             assertEquals(pid, service.pid(), "the same process");
             String output = service.output();
             assertTrue(output.contains("HSM token '" + LABEL + "' reopened"), "the recovery is logged:\n" + ShutdownDrainIT.tail(output));
         }
-        assertTrue(hsmUnavailable.get() > 0, "sealing was refused with HSM_UNAVAILABLE while the token was away");
-        assertTrue(afterReturn.get() >= 100, "sealing works again after the token returned: " + afterReturn.get());
-        assertEquals(List.of(), unexpected.stream().distinct().limit(10).toList(), "no error other than HSM_UNAVAILABLE");
+        assertTrue(load.expectedRefusals.get() > 0, "sealing was refused with HSM_UNAVAILABLE while the token was away");
+        assertEquals(List.of(), load.unexpected.stream().distinct().limit(10).toList(), "no error other than HSM_UNAVAILABLE");
 
         Set<String> stored = new HashSet<>();
         try (Connection c = java.sql.DriverManager.getConnection(db.serviceUrl("sealer_hsm_recovery"), db.username(), db.password());
@@ -184,33 +142,6 @@ class HsmRecoveryIT {
         }
     }
 
-    private static void awaitCount(Map<?, ?> m, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (m.size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(m.size() >= n, "load was acknowledged: " + m.size());
-    }
 
-    private static void awaitReadiness(ServiceProcess service, int status, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int last = -1;
-        while (System.nanoTime() < deadline) {
-            last = service.http("/q/health/ready").getKey();
-            if (last == status) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("readiness answered " + last + ", not " + status + ", within " + timeout + "; output:\n"
-                + ShutdownDrainIT.tail(service.output()));
-    }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -113,6 +113,22 @@ public final class ServiceProcess implements AutoCloseable {
         throw new AssertionError("service not " + what + " after " + timeout + "; output:\n" + output());
     }
 
+    /** Polls readiness until it answers {@code status} (200 ready, 503 not ready); fails with the output's end otherwise. */
+    public void awaitReadiness(int status, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            last = http("/q/health/ready").getKey();
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        String out = output();
+        throw new AssertionError("readiness answered " + last + ", not " + status + ", within " + timeout + "; output ends:\n"
+                + out.substring(Math.max(0, out.length() - 4000)));
+    }
+
     /** GET {@code path} on the HTTP port: status code and body. */
     public Map.Entry<Integer, String> http(String path) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
