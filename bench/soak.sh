@@ -5,6 +5,7 @@
 # 10 s and a summary for docs/reliability.md; writes target/bench/soak-*.csv and docs/reliability-soak.png.
 # Settings (env or -D via JAVA_OPTS): SOAK_MINUTES (30), SOAK_ROTATE_MINUTES (5), SOAK_SAMPLE_SECONDS (10),
 # SOAK_OUTAGE_SECONDS (5), SOAK_SEALERS (4), SOAK_VERIFIERS (2), SOAK_SERVICE_JVM_ARGS. SKIP_BUILD=1 reuses target/.
+# Draw the plot again from a run: bench/soak.sh --replot target/bench/soak-RUN.csv target/bench/soak-DATE.txt.
 set -euo pipefail
 source "$(dirname "$0")/classpath.sh"
 

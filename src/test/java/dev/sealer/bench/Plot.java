@@ -88,8 +88,28 @@ final class Plot {
         ImageIO.write(img, "png", png.toFile());
     }
 
+    /** An event on a time chart: a dotted vertical line at {@code x} seconds, labelled. */
+    record Mark(String name, double x) {
+    }
+
+    private static List<Mark> marks = List.of();
+
     /** Panels of values over time, two per row, under one heading. */
     static void timeSeries(Path png, String heading, List<Panel> panels) throws IOException {
+        timeSeries(png, heading, panels, List.of());
+    }
+
+    /** As {@link #timeSeries(Path, String, List)}, with events marked on every panel. */
+    static synchronized void timeSeries(Path png, String heading, List<Panel> panels, List<Mark> events) throws IOException {
+        marks = List.copyOf(events);
+        try {
+            drawTimeSeries(png, heading, panels);
+        } finally {
+            marks = List.of();
+        }
+    }
+
+    private static void drawTimeSeries(Path png, String heading, List<Panel> panels) throws IOException {
         System.setProperty("java.awt.headless", "true");
         int rows = (panels.size() + 1) / 2;
         int w = 1500, rowHeight = 470, h = 50 + rows * rowHeight;
@@ -123,7 +143,7 @@ final class Plot {
             for (int i = 0; i < s.x().length; i++) {
                 xmin = Math.min(xmin, s.x()[i]);
                 xmax = Math.max(xmax, s.x()[i]);
-                if (Double.isFinite(s.y()[i]) && s.y()[i] > 0) {
+                if (Double.isFinite(s.y()[i]) && (s.y()[i] > 0 || !logY)) {
                     ymin = Math.min(ymin, s.y()[i]);
                     ymax = Math.max(ymax, s.y()[i]);
                 }
@@ -194,8 +214,9 @@ final class Plot {
                 xticks.add(x);
             }
         } else {
-            for (int i = 0; i <= 6; i++) {
-                xticks.add(xmin + (xmax - xmin) * i / 6);
+            double step = niceCeil((xmax - xmin) / 6);
+            for (double x = xmin; x <= xmax * 1.001; x += step) {
+                xticks.add(x);
             }
         }
         for (double x : xticks) {
@@ -217,6 +238,19 @@ final class Plot {
             g.setStroke(dash);
             g.drawLine(px, yy, px + pw, yy);
         }
+        // events (time charts)
+        if (!logX) {
+            Stroke dotted = new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 4f}, 0f);
+            for (Mark m : marks) {
+                int xx = (int) X.applyAsDouble(m.x());
+                g.setColor(Color.DARK_GRAY);
+                g.setStroke(dotted);
+                g.drawLine(xx, py, xx, py + ph);
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+                g.drawString(m.name(), xx + 3, py + 12 + 12 * (marks.indexOf(m) % 3));
+            }
+            g.setFont(small);
+        }
         // series
         for (Series s : series) {
             g.setColor(s.color());
@@ -224,7 +258,7 @@ final class Plot {
                     : new BasicStroke(2.5f));
             int prevX = -1, prevY = -1;
             for (int i = 0; i < s.x().length; i++) {
-                if (!(Double.isFinite(s.y()[i]) && s.y()[i] > 0)) {
+                if (!(Double.isFinite(s.y()[i]) && (s.y()[i] > 0 || !logY))) {
                     continue;
                 }
                 int xx = (int) X.applyAsDouble(s.x()[i]);

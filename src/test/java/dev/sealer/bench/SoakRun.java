@@ -114,12 +114,35 @@ public final class SoakRun {
     private final String run = Long.toString(System.currentTimeMillis(), 36);
     private final AtomicBoolean stop = new AtomicBoolean();
     private final List<String> events = new ArrayList<>();
+    private final List<Plot.Mark> marks = new ArrayList<>();
     private final List<double[]> rows = new ArrayList<>();
     private long start;
 
     public static void main(String[] args) throws Exception {
-        new SoakRun().soak();
+        if (args.length == 3 && args[0].equals("--replot")) {
+            replot(Path.of(args[1]), Path.of(args[2]));
+        } else {
+            new SoakRun().soak();
+        }
         System.exit(0);
+    }
+
+    /** Draws the plot again from a run's CSV and its printed log (the events and the start), without running the soak. */
+    static void replot(Path csv, Path log) throws IOException {
+        SoakRun r = new SoakRun();
+        for (String line : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
+            r.rows.add(java.util.Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray());
+        }
+        String started = "";
+        for (String line : Files.readAllLines(log)) {
+            var m = java.util.regex.Pattern.compile("^EVENT t=(\\d+)s (.*)$").matcher(line);
+            if (m.matches()) {
+                r.marks.add(mark(m.group(2), Double.parseDouble(m.group(1))));
+            } else if (line.startsWith("soak ") && started.isEmpty()) {
+                started = line.substring(5, line.indexOf(':', 5 + 14));
+            }
+        }
+        r.plot(started);
     }
 
     SoakRun() {
@@ -200,7 +223,7 @@ public final class SoakRun {
             long stored = stored(db);
             report(stored);
             writeCsv();
-            plot(started);
+            plot(BenchmarkRun.utc(started));
         }
     }
 
@@ -400,9 +423,16 @@ public final class SoakRun {
     }
 
     synchronized void event(String what) {
-        String line = String.format("t=%.0fs %s", elapsed(), what);
+        double t = elapsed();
+        String line = String.format("t=%.0fs %s", t, what);
         events.add(line);
+        marks.add(mark(what, Math.round(t)));
         say("EVENT %s", line);
+    }
+
+    /** An event as the plot marks it (a rotation by its kind only: suite ids do not fit). */
+    static Plot.Mark mark(String event, double t) {
+        return new Plot.Mark(event.startsWith("rotated") ? "rotation" : event, t);
     }
 
     /** One row: t, then per kind ok/s, errors, p99 ms; then RSS MB and readiness. */
@@ -508,7 +538,7 @@ public final class SoakRun {
         say("csv: %s", csv);
     }
 
-    void plot(Instant started) throws IOException {
+    void plot(String started) throws IOException {
         double[] t = rows.stream().mapToDouble(r -> r[0]).toArray();
         List<Plot.Series> rate = new ArrayList<>(), p99 = new ArrayList<>(), errors = new ArrayList<>();
         Kind[] shown = {Kind.SEAL, Kind.STREAM, Kind.VERIFY, Kind.PROOF};
@@ -521,12 +551,13 @@ public final class SoakRun {
             p99.add(new Plot.Series(name, c, t, rows.stream().mapToDouble(r -> r[col + 2]).toArray(), false));
         }
         double[] rss = rows.stream().mapToDouble(r -> r[r.length - 2]).toArray();
-        Plot.timeSeries(PNG, String.format("Soak: %d min of mixed load, rotation every %s, PostgreSQL stop at 1/3, HSM token away at 2/3 (%d cores, %s)",
-                RUN.toMinutes(), ROTATE.toMinutes() + " min", BenchmarkRun.NPROC, BenchmarkRun.utc(started)), List.of(
+        Plot.timeSeries(PNG, String.format("Soak: %.0f min of mixed load, rotation every %s, PostgreSQL stop at 1/3, HSM token away at 2/3 (%d cores, %s)",
+                t[t.length - 1] / 60, ROTATE.toMinutes() + " min", BenchmarkRun.NPROC, started), List.of(
                 new Plot.Panel("Answers per second, per " + SAMPLE.toSeconds() + " s interval", false, rate, List.of()),
                 new Plot.Panel("p99 latency per interval (ms, log scale)", true, p99, List.of()),
                 new Plot.Panel("Errors per interval", false, errors, List.of()),
-                new Plot.Panel("Service resident memory (MB)", false, List.of(new Plot.Series("VmRSS", Plot.COLORS[4], t, rss, false)), List.of())));
+                new Plot.Panel("Service resident memory (MB)", false, List.of(new Plot.Series("VmRSS", Plot.COLORS[4], t, rss, false)), List.of())),
+                marks);
         say("plot: %s", PNG);
     }
 
