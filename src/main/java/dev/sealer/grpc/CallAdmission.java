@@ -44,10 +44,16 @@ public class CallAdmission implements ServerInterceptor, Prioritized {
     private final io.micrometer.core.instrument.Counter shed;
     private final LongSupplier nanoTime;
 
+    /** Time from admission to the answer of each admitted unary call (what the service itself adds to a call's latency). */
+    private io.micrometer.core.instrument.Timer inService;
+
     @Inject
     CallAdmission(@ConfigProperty(name = "sealer.admission.max-unary-in-flight", defaultValue = "1024") int limit,
             io.micrometer.core.instrument.MeterRegistry metrics) {
         this(limit, metrics.counter("sealer.admission.unary.shed", "bound", "in-flight"), System::nanoTime);
+        inService = io.micrometer.core.instrument.Timer.builder("sealer.admission.unary.in.service")
+                .description("time from admission to the answer of admitted unary calls").publishPercentiles(0.5, 0.99)
+                .distributionStatisticExpiry(java.time.Duration.ofMinutes(1)).register(metrics);
     }
 
     CallAdmission(int limit, io.micrometer.core.instrument.Counter shed, LongSupplier nanoTime) {
@@ -82,19 +88,24 @@ public class CallAdmission implements ServerInterceptor, Prioritized {
             shed.increment();
             return refuse(call, "more than " + limit + " unary calls in flight (sealer.admission.max-unary-in-flight): nothing was done; retry later");
         }
-        headers.put(ARRIVED, Long.toString(nanoTime.getAsLong()));
+        long arrived = nanoTime.getAsLong();
+        headers.put(ARRIVED, Long.toString(arrived));
         AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
                 places.release();
             }
         };
+        io.micrometer.core.instrument.Timer timer = inService;
         ServerCall<Q, R> counted = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
                 try {
                     super.close(status, trailers);
                 } finally {
+                    if (timer != null && status.isOk()) {
+                        timer.record(nanoTime.getAsLong() - arrived, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
                     release.run();
                 }
             }

@@ -66,6 +66,8 @@ public final class OverloadRun {
     private final LongAdder ok = new LongAdder();
     private final LongAdder shed = new LongAdder();
     private final LongAdder other = new LongAdder();
+    /** The service's own quantiles of admission-to-answer time, read from /q/metrics right after the load. */
+    private List<String> inService = List.of();
 
     public static void main(String[] args) throws Exception {
         new OverloadRun().measure();
@@ -120,6 +122,12 @@ public final class OverloadRun {
             long rssBefore = rssKb(svc.pid());
             say("resident memory before the load: %,d kB", rssBefore);
             long peak = overload(svc);
+            String metrics = svc.http("/q/metrics").getValue();
+            inService = metrics.lines().filter(l -> l.startsWith("sealer_admission_unary_in_service_seconds{") && l.contains("quantile")).toList();
+            // where the time and the sheds went, by the service's own counters
+            metrics.lines().filter(l -> !l.startsWith("#") && (l.startsWith("sealer_commit_duration_seconds_sum") || l.startsWith("sealer_commit_duration_seconds_count")
+                    || l.startsWith("sealer_commit_batch_size_seals_sum") || l.startsWith("sealer_commit_batch_size_seals_count")
+                    || l.startsWith("sealer_commit_duration_seconds_max") || l.contains("shed_total"))).forEach(l -> say("metric %s", l));
             long rssAfter = settle(svc, AFTER);
             long stored = stored(db);
             report(unloaded, rssBefore, peak, rssAfter, stored);
@@ -297,6 +305,7 @@ public final class OverloadRun {
                 admitted.maxMillis());
         say("| p99 admitted ÷ p99 unloaded | **%.1f** (limit 10) |", p99 / unloaded.p99());
         say("| acknowledged in all (warm-up included) | %,d |", ok.sum());
+        say("| in the service, admission to answer (its own metric, last minute of the load) | %s |", String.join("; ", inService));
         say("| shed (OVERLOADED, with RetryInfo) | %,d |", shed.sum());
         say("| other answers | %s |", otherAnswers());
         say("| resident memory of the service | before %,d kB; peak %,d kB; %d s after %,d kB |", rssBefore, peak, AFTER.toSeconds(), rssAfter);
@@ -316,7 +325,8 @@ public final class OverloadRun {
     void plot(LoadGenerator.Result unloaded, Instant started) throws java.io.IOException {
         double[] t = timeline.stream().mapToDouble(r -> r[0]).toArray();
         java.awt.Color[] c = Plot.COLORS;
-        Plot.timeSeries(PNG, String.format("Overload: %,d callers for %d s, then idle (%d cores, %s)", CALLERS, LOAD.toSeconds(), BenchmarkRun.NPROC,
+        Plot.timeSeries(PNG, String.format("Overload: %,d callers for %d s (the first %d s warm-up), then idle (%d cores, %s)", CALLERS,
+                LOAD.plus(LOAD_WARMUP).toSeconds(), LOAD_WARMUP.toSeconds(), BenchmarkRun.NPROC,
                 BenchmarkRun.utc(started)), List.of(
                 new Plot.Panel("Answers per second", false, List.of(
                         new Plot.Series("admitted (acknowledged)", c[0], t, timeline.stream().mapToDouble(r -> r[1]).toArray(), false),
