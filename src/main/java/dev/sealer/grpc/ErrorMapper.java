@@ -30,6 +30,7 @@ public final class ErrorMapper {
         return switch (reason) {
             case INVALID_ARGUMENT, INVALID_DIGEST, INVALID_REQUEST_ID, INVALID_SUBJECT, INVALID_STAGE, INVALID_LABELS, INVALID_PARENTS,
                     UNKNOWN_PARENT, MALFORMED_BUNDLE, MALFORMED_REQUEST -> Status.Code.INVALID_ARGUMENT;
+            case LINEAGE_CYCLE, LINEAGE_INCOMPLETE, STAGE_MISSING, STAGE_ORDER, UNKNOWN_POLICY -> Status.Code.INVALID_ARGUMENT;
             case UNKNOWN_SEAL, UNKNOWN_SUITE -> Status.Code.NOT_FOUND;
             case REQUEST_ID_CONFLICT -> Status.Code.ALREADY_EXISTS;
             case HSM_UNAVAILABLE, STORE_UNAVAILABLE, TSA_UNAVAILABLE, SHUTTING_DOWN -> Status.Code.UNAVAILABLE;
@@ -51,7 +52,9 @@ public final class ErrorMapper {
         }
         SealerException domain = domainError(cause);
         if (domain != null) {
-            return status(code(domain.reason()), domain.reason().name(), domain.getMessage());
+            // a request naming something wrong is INVALID_ARGUMENT whatever its reason (e.g. a meta-seal binding an unknown seal)
+            Status.Code code = domain instanceof dev.sealer.core.error.InvalidRequestException ? Status.Code.INVALID_ARGUMENT : code(domain.reason());
+            return status(code, domain.reason().name(), domain.getMessage());
         }
         Reason known = knownCause(cause);
         if (known != null) {

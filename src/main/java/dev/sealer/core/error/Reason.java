@@ -47,5 +47,16 @@ public enum Reason {
     // access
     PERMISSION_DENIED,
     /** Not committed because the caller gave up first (deadline passed, cancelled) or its stream had stopped (CANCELLED). */
-    ABANDONED
+    ABANDONED,
+    // lineage (meta-seals, docs/lineage.md): INVALID_ARGUMENT at creation, INVALID verdicts when a lineage is verified
+    /** A bound seal lies on a dependency cycle. */
+    LINEAGE_CYCLE,
+    /** A bound seal has a parent that is neither bound nor an external root the policy allows. */
+    LINEAGE_INCOMPLETE,
+    /** The lifecycle policy requires a stage no bound seal (or allowed external root) has. */
+    STAGE_MISSING,
+    /** A bound seal does not descend from the stage the policy puts before its own, or descends from a later one. */
+    STAGE_ORDER,
+    /** No lifecycle policy of that name, or not at that version, is configured. */
+    UNKNOWN_POLICY
 }

@@ -62,6 +62,19 @@ public final class SealLimits {
         return labels;
     }
 
+    /** Label keys under this prefix are the service's own (a meta-seal's, docs/lineage.md): a client's seal may not carry them. */
+    public static final String RESERVED_LABEL_PREFIX = "sealer.lineage/";
+
+    /** No label key under {@link #RESERVED_LABEL_PREFIX}: the labels a client may put on a seal (checked further by {@link #labels}). */
+    public static Map<String, String> unreserved(Map<String, String> labels) {
+        for (String key : labels.keySet()) {
+            if (key.startsWith(RESERVED_LABEL_PREFIX)) {
+                throw new SealerException(Reason.INVALID_LABELS, "label key '" + key + "': keys under '" + RESERVED_LABEL_PREFIX + "' are reserved for meta-seals");
+            }
+        }
+        return labels;
+    }
+
     public static List<UUID> parents(List<String> parents) {
         if (parents.size() > MAX_PARENTS) {
             throw new SealerException(Reason.INVALID_PARENTS, "at most " + MAX_PARENTS + " parent seal ids, got " + parents.size());
