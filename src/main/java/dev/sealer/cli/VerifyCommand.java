@@ -30,8 +30,21 @@ public final class VerifyCommand implements Callable<Integer> {
     public static final int INVALID = 2;
     public static final int ERROR = 1;
 
-    @Option(names = "--seal", required = true, paramLabel = "FILE", description = "seal bundle JSON (seal_bundle_json of the Seal response)")
-    Path seal;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--seal", required = true, paramLabel = "FILE", description = "seal bundle JSON (seal_bundle_json of the Seal response)")
+        Path seal;
+
+        @Option(names = "--lineage", required = true, paramLabel = "FILE",
+                description = {"lineage file of a meta-seal (LineageService.GetLineageFile): the meta-seal, its manifest and every seal it binds",
+                        "are verified, the graph and the policy re-checked; one line per node"})
+        Path lineage;
+    }
+
+    @Option(names = "--artifact", paramLabel = "SEAL_ID=FILE", description = "with --lineage: check this seal against the artifact file (repeatable)")
+    java.util.Map<String, Path> artifacts = new java.util.LinkedHashMap<>();
 
     @Option(names = "--trust-bundle", required = true, paramLabel = "FILE", description = "trust bundle JSON (GetTrustBundle)")
     Path trustBundle;
@@ -59,6 +72,14 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (target.lineage != null) {
+            return LineageVerification.run(target.lineage, trustBundle, pinnedRoot, artifacts, out, err);
+        }
+        if (!artifacts.isEmpty()) {
+            err.println("sealer verify: --artifact goes with --lineage; for a seal use --file or --digest");
+            return ERROR;
+        }
+        Path seal = target.seal;
         SealBundle bundle;
         TrustBundle trust;
         try {

@@ -289,6 +289,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
             case ANCHORED -> SealCommand.Mode.ANCHORED;
             case UNRECOGNIZED -> throw new SealerException(Reason.INVALID_ARGUMENT, "mode must be SIGNED or ANCHORED");
         };
+        SealLimits.unreserved(r.getLabelsMap()); // keys under sealer.lineage/ are a meta-seal's
         return new SealCommand(r.getRequestId(), ProtoMapper.digest(r.getDigest()), r.getSubject(), ProtoMapper.stage(r.getStage()),
                 r.getLabelsMap(), r.getParentSealIdsList(), caller, mode);
     }

@@ -16,7 +16,7 @@ import java.util.List;
 public final class DatabaseRoles {
     /** The append-only tables the service writes. */
     public static final List<String> TABLES = List.of("suite_events", "suites", "receipts", "seal_signatures", "log_nodes", "checkpoints",
-            "reseals", "audit_events", "checkpoint_timestamps");
+            "reseals", "audit_events", "checkpoint_timestamps", "lineage_manifests");
 
     private DatabaseRoles() {
     }

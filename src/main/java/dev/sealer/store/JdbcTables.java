@@ -30,7 +30,7 @@ import java.util.UUID;
 import java.util.function.LongFunction;
 
 /** The {@link Tables} of one JDBC unit of work: each call is the table class's SQL on the unit's connection. */
-final class JdbcTables implements Tables, ReceiptRows, LogRows, SuiteEventRows, AuditRows, TimestampRows {
+final class JdbcTables implements Tables, ReceiptRows, LogRows, SuiteEventRows, AuditRows, TimestampRows, dev.sealer.app.storage.LineageRows {
     /** An SQL failure inside a unit of work, carried out of it to {@link JdbcStorage}, which maps it. */
     static final class Failure extends RuntimeException {
         Failure(SQLException e) {
@@ -85,6 +85,23 @@ final class JdbcTables implements Tables, ReceiptRows, LogRows, SuiteEventRows, 
     @Override
     public TimestampRows timestamps() {
         return this;
+    }
+
+    @Override
+    public dev.sealer.app.storage.LineageRows lineage() {
+        return this;
+    }
+
+    // ---- lineage_manifests ----
+
+    @Override
+    public boolean insertManifest(byte[] sha256, byte[] manifest) {
+        return sql(() -> LineageStore.insert(c, sha256, manifest));
+    }
+
+    @Override
+    public Optional<byte[]> manifest(byte[] sha256) {
+        return sql(() -> LineageStore.manifest(c, sha256));
     }
 
     // ---- checkpoint_timestamps ----

@@ -104,6 +104,11 @@ public class FaultInjectingStorage implements Storage {
             }
 
             @Override
+            public dev.sealer.app.storage.LineageRows lineage() {
+                return t.lineage();
+            }
+
+            @Override
             public SuiteEventRows suiteEvents() {
                 return t.suiteEvents();
             }

@@ -32,7 +32,7 @@ class AccessPolicyTest {
     @Test
     void everyRpcOfEveryServiceHasRolesInThePolicy() {
         for (ServiceDescriptor s : List.of(SealServiceGrpc.getServiceDescriptor(), KeyServiceGrpc.getServiceDescriptor(),
-                AuditServiceGrpc.getServiceDescriptor())) {
+                AuditServiceGrpc.getServiceDescriptor(), dev.sealer.grpc.v1.LineageServiceGrpc.getServiceDescriptor())) {
             for (var m : s.getMethods()) {
                 assertTrue(AccessControl.POLICY.containsKey(m.getFullMethodName()),
                         m.getFullMethodName() + " has no roles in AccessControl.POLICY: nobody can call it");

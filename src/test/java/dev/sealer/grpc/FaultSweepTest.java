@@ -90,7 +90,8 @@ class FaultSweepTest {
     /** The services of proto/ plus gRPC health: the sweep covers each method of each. */
     private static final List<ServiceDescriptor> SERVICES = List.of(SealServiceGrpc.getServiceDescriptor(),
             KeyServiceGrpc.getServiceDescriptor(), LogServiceGrpc.getServiceDescriptor(), AuditServiceGrpc.getServiceDescriptor(),
-            dev.sealer.grpc.v1.TimestampServiceGrpc.getServiceDescriptor(), HealthGrpc.getServiceDescriptor());
+            dev.sealer.grpc.v1.TimestampServiceGrpc.getServiceDescriptor(), dev.sealer.grpc.v1.LineageServiceGrpc.getServiceDescriptor(),
+            HealthGrpc.getServiceDescriptor());
 
     private ManagedChannel channel;
 
@@ -202,6 +203,10 @@ class FaultSweepTest {
         r.put("sealer.v1.AuditService/MaterializeEvidence", dev.sealer.grpc.v1.MaterializeEvidenceRequest.newBuilder().setSealId(sealId)
                 .setReason(dev.sealer.grpc.v1.EvidenceReason.EVIDENCE_REASON_AUDIT).build());
         r.put("sealer.v1.TimestampService/Timestamp", dev.sealer.grpc.v1.TimestampRequest.newBuilder().setDigest(Grpc.digest(run + "-tsa")).build());
+        r.put("sealer.v1.LineageService/CreateMetaSeal", dev.sealer.grpc.v1.CreateMetaSealRequest.newBuilder().setRequestId(run + "-meta")
+                .setSubject("model:sweep@1").addSealIds(sealId).build());
+        r.put("sealer.v1.LineageService/VerifyLineage", dev.sealer.grpc.v1.VerifyLineageRequest.newBuilder().setMetaSealId(sealId).build());
+        r.put("sealer.v1.LineageService/GetLineageFile", dev.sealer.grpc.v1.GetLineageFileRequest.newBuilder().setMetaSealId(sealId).build());
         r.put("grpc.health.v1.Health/Check", HealthCheckRequest.getDefaultInstance());
         r.put("grpc.health.v1.Health/Watch", HealthCheckRequest.getDefaultInstance());
         return r;

@@ -35,7 +35,8 @@ class WormTablesTest {
                 Arguments.of("log_nodes", "insert into log_nodes (level, idx, hash) values (63, (random() * 1e12)::bigint, '\\x00')", "hash = '\\x01'"),
                 Arguments.of("checkpoints", "insert into checkpoints (tree_size, root_hash, issued_at, suite_id, note) values (-1 - (random() * 1e12)::bigint, '\\x00', now(), 'worm-test', 'n')", "note = 'x'"),
                 Arguments.of("reseals", "insert into reseals (new_seal_id, old_seal_id, resealed_at, actor) values (gen_random_uuid(), gen_random_uuid(), now(), 'test')", "actor = 'x'"),
-                Arguments.of("audit_events", "insert into audit_events (actor, action, outcome) values ('test', 'worm-test', 'OK')", "outcome = 'x'"));
+                Arguments.of("audit_events", "insert into audit_events (actor, action, outcome) values ('test', 'worm-test', 'OK')", "outcome = 'x'"),
+                Arguments.of("lineage_manifests", "insert into lineage_manifests (sha256, manifest) values (convert_to(gen_random_uuid()::text, 'UTF8'), '\\x00')", "manifest = '\\x01'"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -18,6 +18,8 @@ public interface Tables {
 
     TimestampRows timestamps();
 
+    LineageRows lineage();
+
     /** Feeds every stored row at or after the check's resume point to {@code check} and returns its report. */
     IntegrityCheck.Report sweep(IntegrityCheck check);
 }
