@@ -29,6 +29,11 @@ class LineageServiceStub(object):
                 request_serializer=sealer_dot_v1_dot_lineage__pb2.GetLineageFileRequest.SerializeToString,
                 response_deserializer=sealer_dot_v1_dot_lineage__pb2.GetLineageFileResponse.FromString,
                 )
+        self.ListLineage = channel.unary_unary(
+                '/sealer.v1.LineageService/ListLineage',
+                request_serializer=sealer_dot_v1_dot_lineage__pb2.ListLineageRequest.SerializeToString,
+                response_deserializer=sealer_dot_v1_dot_lineage__pb2.ListLineageResponse.FromString,
+                )
 
 
 class LineageServiceServicer(object):
@@ -57,6 +62,13 @@ class LineageServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListLineage(self, request, context):
+        """Auditor role.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_LineageServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -74,6 +86,11 @@ def add_LineageServiceServicer_to_server(servicer, server):
                     servicer.GetLineageFile,
                     request_deserializer=sealer_dot_v1_dot_lineage__pb2.GetLineageFileRequest.FromString,
                     response_serializer=sealer_dot_v1_dot_lineage__pb2.GetLineageFileResponse.SerializeToString,
+            ),
+            'ListLineage': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListLineage,
+                    request_deserializer=sealer_dot_v1_dot_lineage__pb2.ListLineageRequest.FromString,
+                    response_serializer=sealer_dot_v1_dot_lineage__pb2.ListLineageResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -133,5 +150,22 @@ class LineageService(object):
         return grpc.experimental.unary_unary(request, target, '/sealer.v1.LineageService/GetLineageFile',
             sealer_dot_v1_dot_lineage__pb2.GetLineageFileRequest.SerializeToString,
             sealer_dot_v1_dot_lineage__pb2.GetLineageFileResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListLineage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/sealer.v1.LineageService/ListLineage',
+            sealer_dot_v1_dot_lineage__pb2.ListLineageRequest.SerializeToString,
+            sealer_dot_v1_dot_lineage__pb2.ListLineageResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -88,7 +88,8 @@ public class AccessControl implements ServerInterceptor, Prioritized {
             Map.entry("sealer.v1.TimestampService/Timestamp", Set.of(SEALER)),
             Map.entry("sealer.v1.LineageService/CreateMetaSeal", Set.of(SEALER)),
             Map.entry("sealer.v1.LineageService/VerifyLineage", ANY_ROLE),
-            Map.entry("sealer.v1.LineageService/GetLineageFile", Set.of(AUDITOR)));
+            Map.entry("sealer.v1.LineageService/GetLineageFile", Set.of(AUDITOR)),
+            Map.entry("sealer.v1.LineageService/ListLineage", Set.of(AUDITOR)));
 
     private static final Logger LOG = Logger.getLogger(AccessControl.class);
     private static final int PRIORITY = 1_000_000; // outermost: decide before any other interceptor or service code runs

@@ -1,6 +1,7 @@
 package dev.sealer.grpc;
 
 import com.google.protobuf.ByteString;
+import dev.sealer.app.lineage.LineageQueries;
 import dev.sealer.app.lineage.LineageService;
 import dev.sealer.app.seal.SealCommand;
 import dev.sealer.app.seal.SealView;
@@ -34,6 +35,8 @@ import java.util.UUID;
 public class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBase {
     @Inject
     LineageService lineage;
+    @Inject
+    LineageQueries queries;
 
     @Override
     public io.grpc.ServerServiceDefinition bindService() {
@@ -104,6 +107,32 @@ public class LineageGrpcService extends LineageServiceGrpc.LineageServiceImplBas
     public void getLineageFile(GetLineageFileRequest request, StreamObserver<GetLineageFileResponse> observer) {
         SealGrpcService.unary(observer, () -> GetLineageFileResponse.newBuilder()
                 .setLineageJson(ByteString.copyFrom(lineage.file(SealLimits.sealId(request.getMetaSealId(), Reason.INVALID_ARGUMENT)).toBytes())).build());
+    }
+
+    @Override
+    @Blocking
+    public void listLineage(dev.sealer.grpc.v1.ListLineageRequest request, StreamObserver<dev.sealer.grpc.v1.ListLineageResponse> observer) {
+        SealGrpcService.unary(observer, () -> {
+            RequestDecoding.check(request);
+            UUID sealId = SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT);
+            LineageQueries.Direction direction = switch (request.getDirection()) {
+                case LINEAGE_ANCESTORS -> LineageQueries.Direction.ANCESTORS;
+                case LINEAGE_DESCENDANTS -> LineageQueries.Direction.DESCENDANTS;
+                default -> throw new SealerException(Reason.INVALID_ARGUMENT, "direction must be LINEAGE_ANCESTORS or LINEAGE_DESCENDANTS");
+            };
+            int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
+            if (size < 1 || size > 1000) {
+                throw new SealerException(Reason.INVALID_ARGUMENT, "page_size must be 1..1000");
+            }
+            int depth = request.getMaxDepth() == 0 ? LineageQueries.DEFAULT_DEPTH : request.getMaxDepth();
+            LineageQueries.Page page = queries.list(sealId, direction, depth, request.getPageToken(), size);
+            dev.sealer.grpc.v1.ListLineageResponse.Builder b = dev.sealer.grpc.v1.ListLineageResponse.newBuilder()
+                    .setNextPageToken(page.nextPageToken()).setTruncated(page.truncated());
+            for (LineageQueries.Entry e : page.entries()) {
+                b.addEntries(dev.sealer.grpc.v1.LineageEntry.newBuilder().setSeal(ProtoMapper.record(SealView.of(e.seal()))).setDepth(e.depth()));
+            }
+            return b.build();
+        });
     }
 
     private static VerifyLineageResponse answer(LineageVerifier.Report r) {

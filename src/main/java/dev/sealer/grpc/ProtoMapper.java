@@ -122,15 +122,37 @@ final class ProtoMapper {
         if (signer != null) {
             return new dev.sealer.app.storage.SealFilter(null, null, null, null, dev.sealer.core.seal.SealLimits.signer(signer));
         }
-        if (!committed.hasFrom() || !committed.hasTo()) {
-            throw new SealerException(Reason.INVALID_ARGUMENT, "committed needs both from and to");
+        if (!committed.hasFrom() && !committed.hasTo()) {
+            throw new SealerException(Reason.INVALID_ARGUMENT, "committed needs from, to or both");
         }
-        java.time.Instant from = instant(committed.getFrom());
-        java.time.Instant to = instant(committed.getTo());
+        // one bound alone: open towards the first or the last time a seal id can carry
+        java.time.Instant from = committed.hasFrom() ? instant(committed.getFrom()) : Instant.EPOCH;
+        java.time.Instant to = committed.hasTo() ? instant(committed.getTo()) : Instant.ofEpochMilli((1L << 48) - 1);
         if (!from.isBefore(to)) {
             throw new SealerException(Reason.INVALID_ARGUMENT, "committed.from must be before committed.to");
         }
         return new dev.sealer.app.storage.SealFilter(null, sealTime(from), sealTime(to), null, null);
+    }
+
+    /** Every seal (the time range over all seal ids), for a query by stage or label alone. */
+    static dev.sealer.app.storage.SealFilter allSeals() {
+        return new dev.sealer.app.storage.SealFilter(null, Instant.EPOCH, Instant.ofEpochMilli((1L << 48) - 1), null, null);
+    }
+
+    /** {@code filter} narrowed by a stage (unspecified: any) and a label written {@code key=value} (empty: any). */
+    static dev.sealer.app.storage.SealFilter withStageAndLabel(dev.sealer.app.storage.SealFilter filter, dev.sealer.grpc.v1.Stage stage, String label) {
+        dev.sealer.core.seal.Stage s = stage == dev.sealer.grpc.v1.Stage.STAGE_UNSPECIFIED ? null : stage(stage);
+        if (label.isEmpty()) {
+            return filter.with(s, null, null);
+        }
+        int eq = label.indexOf('=');
+        if (eq < 0) {
+            throw new SealerException(Reason.INVALID_LABELS, "label filter must be key=value");
+        }
+        String key = label.substring(0, eq);
+        String value = label.substring(eq + 1);
+        dev.sealer.core.seal.SealLimits.labels(java.util.Map.of(key, value));
+        return filter.with(s, key, value);
     }
 
     /**

@@ -265,8 +265,14 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
                 case SUBJECT -> ProtoMapper.sealFilter(null, null, request.getSubject(), null);
                 case SIGNER -> ProtoMapper.sealFilter(null, null, null, request.getSigner());
                 case COMMITTED -> ProtoMapper.sealFilter(null, request.getCommitted(), null, null);
-                case FILTER_NOT_SET -> throw new SealerException(Reason.INVALID_ARGUMENT, "set one filter: request_id, committed, subject or signer");
+                case FILTER_NOT_SET -> {
+                    if (request.getStage() == dev.sealer.grpc.v1.Stage.STAGE_UNSPECIFIED && request.getLabel().isEmpty()) {
+                        throw new SealerException(Reason.INVALID_ARGUMENT, "set a filter: request_id, committed, subject or signer, or stage or label");
+                    }
+                    yield ProtoMapper.allSeals();
+                }
             };
+            filter = ProtoMapper.withStageAndLabel(filter, request.getStage(), request.getLabel());
             SealView.Page page = queries.list(filter, request.getPageToken(), size);
             ListSealsResponse.Builder b = ListSealsResponse.newBuilder().setNextPageToken(page.nextPageToken());
             page.seals().forEach(v -> b.addSeals(ProtoMapper.record(v)));

@@ -162,6 +162,11 @@ final class JdbcTables implements Tables, ReceiptRows, LogRows, SuiteEventRows, 
     }
 
     @Override
+    public List<StoredSeal> children(Collection<UUID> parents) {
+        return sql(() -> ReceiptStore.children(c, parents));
+    }
+
+    @Override
     public Optional<StoredSeal> bySealId(UUID sealId) {
         return sql(() -> ReceiptStore.bySealId(c, sealId));
     }

@@ -248,6 +248,15 @@ public final class ReceiptStore {
             args.add(SealIds.lowerBound(f.to()));
             order = "r.seal_id";
         }
+        if (f.stage() != null) {
+            where += " and r.stage = ?";
+            args.add(StoredCodes.of(f.stage()));
+        }
+        if (f.labelKey() != null) {
+            // through the GIN index on sealer_labels(labels); the rows found are rebuilt and authenticated as any
+            where += " and sealer_labels(r.labels) @> ?::jsonb";
+            args.add(dev.sealer.core.json.CanonicalJson.writeString(java.util.Map.of(f.labelKey(), f.labelValue())));
+        }
         if (afterTime != null && byHash == null) {
             where += " and r.seal_id > ?";
             args.add(afterId);
@@ -264,6 +273,11 @@ public final class ReceiptStore {
             ps.setInt(i, limit);
             return rows(ps);
         }
+    }
+
+    /** The seals that name any of {@code parents} as a parent (through the GIN index on sealer_parent_ids(parents)), by seal id. */
+    public static List<StoredSeal> children(Connection c, java.util.Collection<UUID> parents) throws SQLException {
+        return where(c, "sealer_parent_ids(r.parents) && ?::uuid[] order by r.seal_id", c.createArrayOf("uuid", parents.toArray()));
     }
 
     /**

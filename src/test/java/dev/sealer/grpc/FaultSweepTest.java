@@ -207,6 +207,8 @@ class FaultSweepTest {
                 .setSubject("model:sweep@1").addSealIds(sealId).build());
         r.put("sealer.v1.LineageService/VerifyLineage", dev.sealer.grpc.v1.VerifyLineageRequest.newBuilder().setMetaSealId(sealId).build());
         r.put("sealer.v1.LineageService/GetLineageFile", dev.sealer.grpc.v1.GetLineageFileRequest.newBuilder().setMetaSealId(sealId).build());
+        r.put("sealer.v1.LineageService/ListLineage", dev.sealer.grpc.v1.ListLineageRequest.newBuilder().setSealId(sealId)
+                .setDirection(dev.sealer.grpc.v1.LineageDirection.LINEAGE_DESCENDANTS).build());
         r.put("grpc.health.v1.Health/Check", HealthCheckRequest.getDefaultInstance());
         r.put("grpc.health.v1.Health/Watch", HealthCheckRequest.getDefaultInstance());
         return r;

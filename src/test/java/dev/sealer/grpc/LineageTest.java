@@ -281,6 +281,9 @@ class LineageTest {
             StatusRuntimeException read = assertThrows(StatusRuntimeException.class,
                     () -> lineage.getLineageFile(GetLineageFileRequest.newBuilder().setMetaSealId(metaId).build()));
             assertEquals("ANCHOR_MISMATCH", Grpc.reason(read));
+            StatusRuntimeException walk = assertThrows(StatusRuntimeException.class, () -> lineage.listLineage(dev.sealer.grpc.v1.ListLineageRequest
+                    .newBuilder().setSealId(l.deployment().getSeal().getSealId()).setDirection(dev.sealer.grpc.v1.LineageDirection.LINEAGE_ANCESTORS).build()));
+            assertEquals("ANCHOR_MISMATCH", Grpc.reason(walk), "an ancestor that is not this authority's row is never listed");
             asSuperuser(c, "update receipts set stage = stage - 1 where seal_id = ?", training);
         }
     }
@@ -306,6 +309,80 @@ class LineageTest {
 
     @Test
     @Order(5)
+    void listLineage_ancestorsAndDescendants_boundedByDepth_andPaged() {
+        Lifecycle l = lifecycle("walk");
+        String deployment = l.deployment().getSeal().getSealId();
+        var ancestors = lineage.listLineage(dev.sealer.grpc.v1.ListLineageRequest.newBuilder().setSealId(deployment)
+                .setDirection(dev.sealer.grpc.v1.LineageDirection.LINEAGE_ANCESTORS).build());
+        assertEquals(List.of(l.ids().get(2) + "@1", l.ids().get(1) + "@2", l.ids().get(0) + "@3"), ancestors.getEntriesList().stream()
+                .map(e -> e.getSeal().getSealId() + "@" + e.getDepth()).toList());
+        assertFalse(ancestors.getTruncated());
+        var two = lineage.listLineage(dev.sealer.grpc.v1.ListLineageRequest.newBuilder().setSealId(deployment).setMaxDepth(2)
+                .setDirection(dev.sealer.grpc.v1.LineageDirection.LINEAGE_ANCESTORS).build());
+        assertEquals(2, two.getEntriesCount(), "max_depth 2: the evaluation and the training run");
+
+        // descendants of the dataset, one per page: training, evaluation, deployment, then no token
+        List<String> pages = new java.util.ArrayList<>();
+        String token = "";
+        do {
+            var page = lineage.listLineage(dev.sealer.grpc.v1.ListLineageRequest.newBuilder().setSealId(l.ids().get(0)).setPageSize(1).setPageToken(token)
+                    .setDirection(dev.sealer.grpc.v1.LineageDirection.LINEAGE_DESCENDANTS).build());
+            page.getEntriesList().forEach(e -> pages.add(e.getSeal().getSealId() + "@" + e.getDepth()));
+            token = page.getNextPageToken();
+        } while (!token.isEmpty() && pages.size() < 10);
+        assertEquals(List.of(l.ids().get(1) + "@1", l.ids().get(2) + "@2", l.ids().get(3) + "@3"), pages);
+
+        StatusRuntimeException badDepth = assertThrows(StatusRuntimeException.class, () -> lineage.listLineage(dev.sealer.grpc.v1.ListLineageRequest
+                .newBuilder().setSealId(deployment).setMaxDepth(65).setDirection(dev.sealer.grpc.v1.LineageDirection.LINEAGE_ANCESTORS).build()));
+        assertEquals("INVALID_ARGUMENT", Grpc.reason(badDepth));
+        StatusRuntimeException badToken = assertThrows(StatusRuntimeException.class, () -> lineage.listLineage(dev.sealer.grpc.v1.ListLineageRequest
+                .newBuilder().setSealId(deployment).setPageToken("bm90LWEtdG9rZW4").setDirection(dev.sealer.grpc.v1.LineageDirection.LINEAGE_ANCESTORS).build()));
+        assertEquals("INVALID_ARGUMENT", Grpc.reason(badToken));
+    }
+
+    @Test
+    @Order(6)
+    void listSeals_byStage_byLabel_combinedWithAFilter_andWithOneTimeBoundAlone() {
+        String run = "run-" + UUID.randomUUID().toString().substring(0, 8);
+        java.time.Instant before = TestClock.now().minusSeconds(1);
+        SealResponse dataset = seals.seal(Grpc.request(run + "-d").setStage(Stage.DATA_COLLECTION).putLabels("run", run).build());
+        SealResponse training = seals.seal(Grpc.request(run + "-t").setStage(Stage.TRAINING).putLabels("run", run)
+                .addParentSealIds(dataset.getSeal().getSealId()).build());
+        SealResponse otherRun = seals.seal(Grpc.request(run + "-x").setStage(Stage.TRAINING).putLabels("run", run + "-other").build());
+
+        var byLabel = seals.listSeals(ListSealsRequest.newBuilder().setLabel("run=" + run).build());
+        assertEquals(List.of(dataset.getSeal().getSealId(), training.getSeal().getSealId()), ids(byLabel));
+        var byStageAndLabel = seals.listSeals(ListSealsRequest.newBuilder().setStage(Stage.TRAINING).setLabel("run=" + run).build());
+        assertEquals(List.of(training.getSeal().getSealId()), ids(byStageAndLabel));
+        var byStage = seals.listSeals(ListSealsRequest.newBuilder().setStage(Stage.DATA_COLLECTION).setPageSize(1000).build());
+        assertTrue(ids(byStage).contains(dataset.getSeal().getSealId()) && !ids(byStage).contains(training.getSeal().getSealId()));
+        var bySubjectAndStage = seals.listSeals(ListSealsRequest.newBuilder().setSubject("models/" + run + "-x").setStage(Stage.TRAINING).build());
+        assertEquals(List.of(otherRun.getSeal().getSealId()), ids(bySubjectAndStage));
+        assertEquals(0, seals.listSeals(ListSealsRequest.newBuilder().setSubject("models/" + run + "-x").setStage(Stage.EVALUATION).build()).getSealsCount());
+
+        // one time bound alone: from `before` on, this run's training seals by label and stage; paged one by one
+        var fromOnly = ListSealsRequest.newBuilder().setCommitted(dev.sealer.grpc.v1.TimeRange.newBuilder().setFrom(ProtoMapper.timestamp(before)))
+                .setLabel("run=" + run).setPageSize(1);
+        var first = seals.listSeals(fromOnly.build());
+        assertEquals(List.of(dataset.getSeal().getSealId()), ids(first));
+        var second = seals.listSeals(fromOnly.setPageToken(first.getNextPageToken()).build());
+        assertEquals(List.of(training.getSeal().getSealId()), ids(second));
+        var toOnly = seals.listSeals(ListSealsRequest.newBuilder().setCommitted(dev.sealer.grpc.v1.TimeRange.newBuilder().setTo(ProtoMapper.timestamp(before)))
+                .setLabel("run=" + run).build());
+        assertEquals(0, toOnly.getSealsCount(), "nothing of this run before it started");
+
+        StatusRuntimeException noEquals = assertThrows(StatusRuntimeException.class, () -> seals.listSeals(ListSealsRequest.newBuilder().setLabel("run").build()));
+        assertEquals("INVALID_LABELS", Grpc.reason(noEquals));
+        StatusRuntimeException nothing = assertThrows(StatusRuntimeException.class, () -> seals.listSeals(ListSealsRequest.getDefaultInstance()));
+        assertEquals("INVALID_ARGUMENT", Grpc.reason(nothing));
+    }
+
+    private static List<String> ids(dev.sealer.grpc.v1.ListSealsResponse r) {
+        return r.getSealsList().stream().map(dev.sealer.grpc.v1.SealRecord::getSealId).toList();
+    }
+
+    @Test
+    @Order(7)
     void verifyLineage_boundSealsUnderARevokedSuite_sayWhichStageWhichSealSinceWhen() {
         java.time.Instant since = TestClock.now().minus(Duration.ofSeconds(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Lifecycle l = lifecycle("revoked");

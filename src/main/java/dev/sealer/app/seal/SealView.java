@@ -26,7 +26,7 @@ public record SealView(StoredSeal stored, boolean replayed, Anchor anchor) {
         return new SealBundle(receipt(), signature(), anchor).toJson();
     }
 
-    static SealView of(StoredSeal s) {
+    public static SealView of(StoredSeal s) {
         return new SealView(s, false, null);
     }
 

@@ -27,6 +27,9 @@ public interface ReceiptRows {
     /** The stored seals with these request ids, by request id. */
     Map<String, StoredSeal> byRequestIds(Collection<String> requestIds);
 
+    /** The stored seals naming any of {@code parents} as a parent, by seal id (as stored: the caller checks them). */
+    List<StoredSeal> children(Collection<UUID> parents);
+
     /** Inserts a batch at its leaf indexes (the caller holds {@link #lockAppends}). */
     void insert(List<StoredSeal> rows);
 
