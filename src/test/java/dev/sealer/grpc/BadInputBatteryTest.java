@@ -82,7 +82,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(SealerTestResource.class)
 class BadInputBatteryTest {
     private static final List<ServiceDescriptor> SERVICES = List.of(SealServiceGrpc.getServiceDescriptor(),
-            KeyServiceGrpc.getServiceDescriptor(), LogServiceGrpc.getServiceDescriptor(), AuditServiceGrpc.getServiceDescriptor());
+            KeyServiceGrpc.getServiceDescriptor(), LogServiceGrpc.getServiceDescriptor(), AuditServiceGrpc.getServiceDescriptor(),
+            dev.sealer.grpc.v1.LineageServiceGrpc.getServiceDescriptor());
     /** Methods whose request has no field that can be wrong: any decodable body is a valid (and for the sweep, costly) call. */
     private static final Set<String> ONLY_UNDECODABLE = Set.of("sealer.v1.KeyService/GetTrustBundle", "sealer.v1.KeyService/ListSuites",
             "sealer.v1.LogService/RunIntegritySweep");
@@ -185,7 +186,7 @@ class BadInputBatteryTest {
 
     /** No Seal may answer OK to a mutant (every one reuses the taken request id with another digest); reads may. */
     private static boolean acceptableOk(String method) {
-        return !method.startsWith("sealer.v1.SealService/Seal");
+        return !method.startsWith("sealer.v1.SealService/Seal") && !method.equals("sealer.v1.LineageService/CreateMetaSeal");
     }
 
     /** A decodable body for a suite operation that names another suite than the base's (it could rotate or revoke a real one). */
@@ -228,6 +229,14 @@ class BadInputBatteryTest {
                 .setFrom(Timestamp.newBuilder().setSeconds(1))).setActor("anonymous").setAction("x").setPageSize(5).build());
         r.put("sealer.v1.AuditService/MaterializeEvidence", dev.sealer.grpc.v1.MaterializeEvidenceRequest.newBuilder().setSealId(someSeal)
                 .setReason(dev.sealer.grpc.v1.EvidenceReason.EVIDENCE_REASON_AUDIT).setPageSize(5).build());
+        // a meta-seal over a seal that does not exist, with the taken request id: no mutant may be sealed
+        r.put("sealer.v1.LineageService/CreateMetaSeal", dev.sealer.grpc.v1.CreateMetaSealRequest.newBuilder().setRequestId(TAKEN_REQUEST_ID)
+                .setSubject("model:battery@1").addSealIds(someSeal).addExternalRootIds(UUID.randomUUID().toString()).setPolicy("default")
+                .setPolicyVersion(1).putLabels("team", "ml").build());
+        r.put("sealer.v1.LineageService/VerifyLineage", dev.sealer.grpc.v1.VerifyLineageRequest.newBuilder().setMetaSealId(someSeal).build());
+        r.put("sealer.v1.LineageService/GetLineageFile", dev.sealer.grpc.v1.GetLineageFileRequest.newBuilder().setMetaSealId(someSeal).build());
+        r.put("sealer.v1.LineageService/ListLineage", dev.sealer.grpc.v1.ListLineageRequest.newBuilder().setSealId(someSeal)
+                .setDirection(dev.sealer.grpc.v1.LineageDirection.LINEAGE_ANCESTORS).setMaxDepth(3).setPageSize(5).build());
         return r;
     }
 
@@ -356,6 +365,9 @@ class BadInputBatteryTest {
             Map<String, Object> repeated = new LinkedHashMap<>();
             if (f.isMapField()) {
                 var entry = f.getMessageType();
+                if (entry.findFieldByName("value").getJavaType() != FieldDescriptor.JavaType.STRING) {
+                    return repeated; // a map of messages (VerifyLineage artifacts): its entries are not labels
+                }
                 for (String key : List.of("", "UPPER", "k".repeat(64))) {
                     repeated.put("label key '" + (key.length() > 8 ? key.length() + " chars" : key) + "'", List.of(DynamicMessage.newBuilder(entry)
                             .setField(entry.findFieldByName("key"), key).setField(entry.findFieldByName("value"), "v").build()));
