@@ -124,3 +124,53 @@ def test_ml_dsa_half_through_the_java_cli(client, tmp_path):
     assert offline.verify_bundle(bundle, offline.TrustBundle(json.loads(client.trust_bundle()))).valid
     code, out = offline.verify_with_java(str(tmp_path / "bad.seal.json"), str(tmp_path / "trust.json"), java_cli=JAVA_CLI)
     assert code != 0 and "SIGNATURE_INVALID" in out, out
+
+
+def test_lineage_worked_example_a_tampered_evaluation_report_fails_exactly_its_node(tmp_path):
+    """The README's lineage example with the console command: dataset -> training -> evaluation -> deployment, one
+    meta-seal, verify-lineage VALID; the evaluation report edited on disk: exit 2, and only the evaluation node fails."""
+    exe = shutil.which("sealer")
+    assert exe, "the sealer console command is not on PATH (pip install ./clients/python)"
+    run = lambda *a: subprocess.run([exe, *a, "--target", TARGET], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: E731
+    tag = uuid.uuid4().hex[:8]
+    (tmp_path / "dataset.csv").write_text("id,amount\n1,%s\n" % tag)
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "weights.bin").write_bytes(os.urandom(32))
+    (tmp_path / "eval-report.json").write_text('{"auc": 0.91, "run": "%s"}' % tag)
+    (tmp_path / "deployment.yaml").write_text("replicas: 2\nimage: fraud-detector:%s\n" % tag)
+
+    def seal(path, stage, *parents):
+        args = ["seal", path, "--stage", stage]
+        for p in parents:
+            args += ["--parent", p]
+        r = run(*args)
+        assert r.returncode == 0, r
+        return r.stdout.split(" seal=")[1].split()[0]
+
+    dataset = seal("dataset.csv", "data-collection")
+    training = seal("model", "training", dataset)
+    evaluation = seal("eval-report.json", "evaluation", training)
+    deployment = seal("deployment.yaml", "deployment", evaluation)
+
+    meta = run("meta-seal", dataset, training, evaluation, deployment, "--subject", "model:fraud-detector@" + tag)
+    assert meta.returncode == 0 and "policy=default@1 bound=4" in meta.stdout, meta
+    meta_id = meta.stdout.split(" seal=")[1].split()[0]
+
+    artifacts = ["--artifact", dataset + "=dataset.csv", "--artifact", training + "=model", "--artifact", evaluation + "=eval-report.json",
+                 "--artifact", deployment + "=deployment.yaml"]
+    ok = run("verify-lineage", meta_id, *artifacts, "--save", "fraud.lineage.json")
+    assert ok.returncode == 0 and ok.stdout.count("  VALID  ") == 5 and "\nVALID: " in ok.stdout, ok
+    assert (tmp_path / "fraud.lineage.json").exists()
+
+    ancestors = run("lineage", deployment)
+    assert ancestors.returncode == 0 and [l.split()[1] for l in ancestors.stdout.splitlines()] == [evaluation, training, dataset], ancestors
+
+    (tmp_path / "eval-report.json").write_text('{"auc": 0.99, "run": "%s"}' % tag)
+    bad = run("verify-lineage", meta_id, *artifacts)
+    assert bad.returncode == 2, bad
+    failing = [l for l in bad.stdout.splitlines() if l.startswith("  INVALID")]
+    assert failing == [l for l in failing if (" bound %s evaluation" % evaluation) in l] and len(failing) == 1, bad.stdout
+    assert "INVALID ANCHOR_MISMATCH" in failing[0] and bad.stdout.splitlines()[-1].startswith("INVALID ANCHOR_MISMATCH: bound seal " + evaluation), bad.stdout
+
+    refused = run("meta-seal", training, evaluation, deployment, "--subject", "model:fraud-detector@" + tag)
+    assert refused.returncode == 3 and "LINEAGE_INCOMPLETE" in refused.stderr, refused

@@ -32,6 +32,11 @@ Errors of the service raise SealerError (grpc status code, google.rpc.ErrorInfo 
 Operator and auditor commands (roles of docs/security.md; the service decides, the client only
 shows PERMISSION_DENIED): suites, rotate, revoke, affected, reseal (KeyService); checkpoint,
 proof, sweep (LogService); audit (AuditService).
+
+Lineage (LineageService, docs/lineage.md): `meta-seal` binds stage seals into one meta-seal checked
+against a lifecycle policy; `lineage` lists a seal's ancestors or descendants; `verify-lineage`
+verifies a meta-seal and every seal it binds (optionally against artifacts on disk), one line per
+node, and can save the lineage file for `sealer cli verify --lineage`.
 """
 
 import argparse
@@ -65,7 +70,7 @@ e.g. when the service cannot be reached)."""
 
 
 from sealer.v1 import (audit_pb2, audit_pb2_grpc, key_pb2, key_pb2_grpc, log_pb2, log_pb2_grpc,  # noqa: E402
-                       rpc_status_pb2, seal_pb2, seal_pb2_grpc)
+                       rpc_status_pb2, seal_pb2, seal_pb2_grpc, lineage_pb2, lineage_pb2_grpc)
 import grpc  # noqa: E402
 
 
@@ -222,6 +227,7 @@ class Client:
         self.keys = key_pb2_grpc.KeyServiceStub(self.channel)
         self.log = log_pb2_grpc.LogServiceStub(self.channel)
         self.audit = audit_pb2_grpc.AuditServiceStub(self.channel)
+        self.lineage = lineage_pb2_grpc.LineageServiceStub(self.channel)
 
     def __enter__(self):
         return self
@@ -268,10 +274,15 @@ class Client:
         """The stored SealRecord of a seal id (auditor)."""
         return self._call(self.seals.GetSeal, seal_pb2.GetSealRequest(seal_id=seal_id))
 
-    def list_seals(self, request_id=None, subject=None, signer=None, since=None, until=None, page_size=0):
-        """Yields SealRecords matching exactly one filter (request_id, subject, signer, or a
-        committed_at range since..until as RFC 3339 strings), oldest first, following page tokens (auditor)."""
+    def list_seals(self, request_id=None, subject=None, signer=None, since=None, until=None, page_size=0, stage=None, label=None):
+        """Yields SealRecords matching at most one filter (request_id, subject, signer, or a committed_at range
+        since..until as RFC 3339 strings, either bound open), and a stage and a label "key=value" with it, oldest
+        first, following page tokens (auditor)."""
         req = seal_pb2.ListSealsRequest(page_size=page_size)
+        if stage is not None:
+            req.stage = parse_stage(stage) if isinstance(stage, str) else stage
+        if label is not None:
+            req.label = label
         if request_id is not None:
             req.request_id = request_id
         elif subject is not None:
@@ -287,6 +298,41 @@ class Client:
         while True:
             resp = self._call(self.seals.ListSeals, req)
             yield from resp.seals
+            if not resp.next_page_token or resp.next_page_token == req.page_token:
+                return
+            req.page_token = resp.next_page_token
+
+    def create_meta_seal(self, request_id, subject, seal_ids, external_roots=(), policy="", policy_version=0, labels=None, anchored=False):
+        """CreateMetaSeal (sealer role): binds the seals into a meta-seal checked against the policy; returns the
+        CreateMetaSealResponse (meta_seal: a SealResponse, manifest: the exact bytes it commits to, policy, bound_count)."""
+        req = lineage_pb2.CreateMetaSealRequest(request_id=request_id, subject=subject, seal_ids=list(seal_ids),
+                                                external_root_ids=list(external_roots), policy=policy, policy_version=policy_version,
+                                                labels=dict(labels or {}), mode=seal_pb2.ANCHORED if anchored else seal_pb2.SIGNED)
+        return self._call(self.lineage.CreateMetaSeal, req)
+
+    def verify_lineage(self, meta_seal_id=None, lineage_json=None, artifacts=None):
+        """VerifyLineage by meta-seal id or for a lineage file's text; artifacts: {seal_id: SHA-256 digest bytes}.
+        Returns the VerifyLineageResponse (verdict, reason, detail, nodes)."""
+        req = lineage_pb2.VerifyLineageRequest()
+        if meta_seal_id is not None:
+            req.meta_seal_id = meta_seal_id
+        else:
+            req.lineage_json = lineage_json
+        for seal_id, digest in (artifacts or {}).items():
+            req.artifacts[seal_id].CopyFrom(seal_pb2.Digest(algorithm=seal_pb2.SHA_256, value=digest))
+        return self._call(self.lineage.VerifyLineage, req)
+
+    def lineage_file(self, meta_seal_id):
+        """The lineage file (bytes) of a meta-seal, for `sealer cli verify --lineage` (auditor)."""
+        return self._call(self.lineage.GetLineageFile, lineage_pb2.GetLineageFileRequest(meta_seal_id=meta_seal_id)).lineage_json
+
+    def list_lineage(self, seal_id, descendants=False, max_depth=0, page_size=0):
+        """Yields LineageEntry (seal, depth) for the ancestors (or descendants) of a seal, by depth then seal id (auditor)."""
+        req = lineage_pb2.ListLineageRequest(seal_id=seal_id, max_depth=max_depth, page_size=page_size,
+                                             direction=lineage_pb2.LINEAGE_DESCENDANTS if descendants else lineage_pb2.LINEAGE_ANCESTORS)
+        while True:
+            resp = self._call(self.lineage.ListLineage, req)
+            yield from resp.entries
             if not resp.next_page_token or resp.next_page_token == req.page_token:
                 return
             req.page_token = resp.next_page_token
@@ -517,12 +563,75 @@ def cmd_get(args, client):
 
 def cmd_list(args, client):
     given = [x for x in (args.request_id, args.subject, args.signer) if x is not None] + ([1] if args.since or args.until else [])
-    if len(given) != 1:
-        raise UsageError("give exactly one filter: --request-id, --subject, --signer, or --since/--until")
+    if len(given) > 1 or (not given and args.stage is None and args.label is None):
+        raise UsageError("give at most one filter: --request-id, --subject, --signer, or --since/--until; with --stage and --label, or those alone")
     for r in client.list_seals(request_id=args.request_id, subject=args.subject, signer=args.signer,
-                               since=args.since, until=args.until):
+                               since=args.since, until=args.until, stage=args.stage, label=args.label):
         _print_record(r)
     return EXIT_OK
+
+
+def _labels(items):
+    labels = {}
+    for item in items:
+        k, sep, v = item.partition("=")
+        if not sep or not k:
+            raise UsageError("--label expects KEY=VALUE, got '%s'" % item)
+        labels[k] = v
+    return labels
+
+
+def cmd_meta_seal(args, client):
+    """Binds stage seals into a meta-seal; writes its seal bundle and the manifest it commits to."""
+    request_id = args.request_id or "py-meta-" + hashlib.sha256(
+        json.dumps([args.subject, sorted(args.seal_ids), sorted(args.external_root), args.policy], separators=(",", ":")).encode()).hexdigest()[:40]
+    resp = client.create_meta_seal(request_id, args.subject, args.seal_ids, args.external_root, args.policy, args.policy_version,
+                                   _labels(args.label), anchored=args.anchored)
+    out = args.out or default_name(args.subject.replace("/", "_").replace(":", "_")) + ".meta-seal.json"
+    _write(out, resp.meta_seal.seal_bundle_json)
+    _write(manifest_path_for(out), resp.manifest)
+    print("meta-sealed %s seal=%s policy=%s bound=%d request=%s%s -> %s (manifest: %s)" % (
+        args.subject, resp.meta_seal.seal.seal_id, resp.policy, resp.bound_count, request_id,
+        " (replayed)" if resp.meta_seal.replayed else "", out, manifest_path_for(out)))
+    return EXIT_OK
+
+
+def cmd_lineage(args, client):
+    """The ancestors (default) or descendants of a seal, one line each: depth, seal id, stage, subject."""
+    for e in client.list_lineage(args.seal_id, descendants=args.descendants, max_depth=args.depth):
+        receipt = json.loads(e.seal.receipt_json)
+        print("%d %s %s %s" % (e.depth, e.seal.seal_id, receipt.get("stage", "?"), receipt.get("subject", "?")))
+    return EXIT_OK
+
+
+def cmd_verify_lineage(args, client):
+    """VerifyLineage: one line per node, then the lineage's verdict; exit 0 VALID, 2 INVALID."""
+    artifacts = {}
+    for item in args.artifact:
+        seal_id, sep, path = item.partition("=")
+        if not sep or not seal_id or not path:
+            raise UsageError("--artifact expects SEAL_ID=PATH, got '%s'" % item)
+        artifacts[seal_id], _ = digest_path(path)
+    if not args.lineage_file and not args.meta_seal_id:
+        raise UsageError("give META_SEAL_ID or --lineage-file")
+    if args.lineage_file:
+        with open(args.lineage_file, "r", encoding="utf-8") as f:
+            resp = client.verify_lineage(lineage_json=f.read(), artifacts=artifacts)
+    else:
+        resp = client.verify_lineage(meta_seal_id=args.meta_seal_id, artifacts=artifacts)
+    for n in resp.nodes:
+        verdict = "VALID" if n.verdict == seal_pb2.VALID else "INVALID " + n.reason
+        print("  %s  %s %s %s: %s" % (verdict, n.role, n.seal_id, n.stage, n.detail))
+    if args.save:
+        if not args.meta_seal_id:
+            raise UsageError("--save needs META_SEAL_ID")
+        _write(args.save, client.lineage_file(args.meta_seal_id))
+        print("lineage file written to %s (check it offline: sealer cli verify --lineage %s --trust-bundle trust.json)" % (args.save, args.save))
+    if resp.verdict == seal_pb2.VALID:
+        print("VALID: %s" % resp.detail)
+        return EXIT_OK
+    print("INVALID %s: %s" % (resp.reason, resp.detail))
+    return EXIT_INVALID
 
 
 def cmd_verify_offline(args):
@@ -685,7 +794,38 @@ def parser():
     ls.add_argument("--signer", help='e.g. "CN=dev-sealer,O=Sealer dev"')
     ls.add_argument("--since", metavar="RFC3339", help="committed at or after")
     ls.add_argument("--until", metavar="RFC3339", help="committed before")
+    ls.add_argument("--stage", help="only seals of this stage")
+    ls.add_argument("--label", metavar="KEY=VALUE", help="only seals with this label")
     ls.set_defaults(func=cmd_list)
+
+    ms = sub.add_parser("meta-seal", parents=[conn], help="bind stage seals into one meta-seal checked against a lifecycle policy",
+                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ms.add_argument("seal_ids", nargs="+", metavar="SEAL_ID", help="the seals bound (every parent of each must be bound too, or an external root)")
+    ms.add_argument("--subject", required=True, help="what the lineage is about, e.g. model:fraud-detector@2.3.0")
+    ms.add_argument("--policy", default="", help="lifecycle policy name (default: the service's 'default')")
+    ms.add_argument("--policy-version", type=int, default=0, metavar="N", help="the policy version expected (default: the configured one)")
+    ms.add_argument("--external-root", action="append", default=[], metavar="SEAL_ID", help="a parent bound without its own ancestors (repeatable)")
+    ms.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="a label of the meta-seal (repeatable)")
+    ms.add_argument("--request-id", help="idempotency key (default: derived from the subject, the seals and the policy)")
+    ms.add_argument("--anchored", action="store_true", help="ANCHORED mode for the meta-seal")
+    ms.add_argument("--out", metavar="FILE", help="the meta-seal's bundle (default: SUBJECT.meta-seal.json; the manifest goes beside it)")
+    ms.set_defaults(func=cmd_meta_seal)
+
+    lg = sub.add_parser("lineage", parents=[conn], help="list a seal's ancestors (default) or descendants (auditor)",
+                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    lg.add_argument("seal_id", metavar="SEAL_ID")
+    lg.add_argument("--descendants", action="store_true", help="the seals descending from it instead of its ancestors")
+    lg.add_argument("--depth", type=int, default=0, metavar="N", help="links followed at most, 1..64 (default 16)")
+    lg.set_defaults(func=cmd_lineage)
+
+    vl = sub.add_parser("verify-lineage", parents=[conn], help="verify a meta-seal and every seal it binds, one line per node",
+                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    vl.add_argument("meta_seal_id", nargs="?", metavar="META_SEAL_ID", help="the stored meta-seal (or --lineage-file)")
+    vl.add_argument("--lineage-file", metavar="FILE", help="verify this lineage file (sealer-lineage/v1) instead of a stored meta-seal")
+    vl.add_argument("--artifact", action="append", default=[], metavar="SEAL_ID=PATH",
+                    help="re-hash PATH (a file or directory) and check it against that seal (repeatable)")
+    vl.add_argument("--save", metavar="FILE", help="also write the lineage file, for sealer cli verify --lineage (auditor)")
+    vl.set_defaults(func=cmd_verify_lineage)
 
     vo = sub.add_parser("verify-offline", help="verify a seal bundle with the trust bundle alone, no server "
                         "(Ed25519, ECDSA and Merkle checks in Python; ML-DSA only with --java-cli)",
