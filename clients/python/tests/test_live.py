@@ -174,3 +174,25 @@ def test_lineage_worked_example_a_tampered_evaluation_report_fails_exactly_its_n
 
     refused = run("meta-seal", training, evaluation, deployment, "--subject", "model:fraud-detector@" + tag)
     assert refused.returncode == 3 and "LINEAGE_INCOMPLETE" in refused.stderr, refused
+
+
+def test_salted_commitment_sealed_then_opened_to_an_auditor(tmp_path):
+    """commit --seal makes a seal whose digest reveals nothing of "approve"; open-commitment with the context salt (or the
+    one derived salt) opens it offline for "approve" and not for "deny"."""
+    exe = shutil.which("sealer")
+    run = lambda *a: subprocess.run([exe, *a], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: E731
+    assert run("commit", "--new-context-salt", "ctx.salt").returncode == 0
+    request = rid("decision")
+    sealed = run("commit", "approve", "--request-id", request, "--model-anchor", "model-seal-1", "--context-salt-file", "ctx.salt",
+                 "--seal", "--target", TARGET)
+    assert sealed.returncode == 0, sealed
+    assert run("open-commitment", "approve", "--seal", request + ".seal.json", "--model-anchor", "model-seal-1",
+               "--context-salt-file", "ctx.salt").returncode == 0
+    assert run("open-commitment", "deny", "--seal", request + ".seal.json", "--model-anchor", "model-seal-1",
+               "--context-salt-file", "ctx.salt").returncode == 2
+    shown = run("commit", "approve", "--request-id", request, "--model-anchor", "model-seal-1", "--context-salt-file", "ctx.salt")
+    salt = shown.stdout.split("(salt ")[1].split()[0]
+    assert run("open-commitment", "approve", "--seal", request + ".seal.json", "--salt", salt).returncode == 0, "the one salt opens this one"
+    bundle = json.loads((tmp_path / (request + ".seal.json")).read_text())
+    receipt, _ = offline.bundle_receipt(bundle)
+    assert receipt["digest"]["value"] not in {hashlib.sha256(v).hexdigest() for v in (b'"approve"', b'"deny"', b"approve", b"deny")}

@@ -587,7 +587,7 @@ def cmd_meta_seal(args, client):
         json.dumps([args.subject, sorted(args.seal_ids), sorted(args.external_root), args.policy], separators=(",", ":")).encode()).hexdigest()[:40]
     resp = client.create_meta_seal(request_id, args.subject, args.seal_ids, args.external_root, args.policy, args.policy_version,
                                    _labels(args.label), anchored=args.anchored)
-    out = args.out or default_name(args.subject.replace("/", "_").replace(":", "_")) + ".meta-seal.json"
+    out = args.out or "".join(c if c.isalnum() or c in "._@-" else "_" for c in args.subject) + ".meta.seal.json"
     _write(out, resp.meta_seal.seal_bundle_json)
     _write(manifest_path_for(out), resp.manifest)
     print("meta-sealed %s seal=%s policy=%s bound=%d request=%s%s -> %s (manifest: %s)" % (
@@ -631,6 +631,74 @@ def cmd_verify_lineage(args, client):
         print("VALID: %s" % resp.detail)
         return EXIT_OK
     print("INVALID %s: %s" % (resp.reason, resp.detail))
+    return EXIT_INVALID
+
+
+def _context_salt(path):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise UsageError("cannot read the context salt %s: %s" % (path, e)) from None
+    if len(data) < 16:
+        raise UsageError("the context salt in %s is %d bytes; use at least 16 random bytes (sealer commit --new-context-salt FILE)" % (path, len(data)))
+    return data
+
+
+def _json_value(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text  # a bare word such as approve is the JSON string "approve"
+
+
+def cmd_commit(args, client):
+    """A salted commitment of a value (sealer_client.commitment); sealed with --seal under the same request id."""
+    from . import commitment as cm
+    if args.new_context_salt:
+        if os.path.exists(args.new_context_salt):
+            raise UsageError("%s exists: a context salt is never overwritten" % args.new_context_salt)
+        fd = os.open(args.new_context_salt, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(cm.new_context_salt())
+        print("context salt written to %s (mode 0600): keep it secret, it opens every commitment made with it" % args.new_context_salt)
+        return EXIT_OK
+    if args.value is None or not args.request_id or not args.model_anchor or not args.context_salt_file:
+        raise UsageError("give VALUE, --request-id, --model-anchor and --context-salt-file (or --new-context-salt FILE)")
+    value = _json_value(args.value)
+    salt = cm.derive_salt(args.request_id, args.model_anchor, _context_salt(args.context_salt_file))
+    digest = cm.commit(value, salt)
+    if not args.seal:
+        print("commitment sha-256:%s request=%s (salt %s opens it)" % (digest.hex(), args.request_id, salt.hex()))
+        return EXIT_OK
+    resp = client.seal(args.request_id, digest, args.subject or "commitment:" + args.request_id, args.stage, _labels(args.label),
+                       args.parent, anchored=args.anchored)
+    out = args.out or args.request_id + ".seal.json"
+    _write(out, resp.seal_bundle_json)
+    print("sealed commitment sha-256:%s seal=%s request=%s%s -> %s" % (digest.hex(), resp.seal.seal_id, args.request_id,
+          " (replayed)" if resp.replayed else "", out))
+    return EXIT_OK
+
+
+def cmd_open_commitment(args):
+    """Offline: does (value, salt) open the commitment a seal bundle carries as its digest? Exit 0 yes, 2 no."""
+    from . import commitment as cm
+    with open(args.seal, "r", encoding="utf-8") as f:
+        bundle = json.load(f)
+    from . import offline
+    receipt, _ = offline.bundle_receipt(bundle)
+    if args.salt:
+        salt = bytes.fromhex(args.salt)
+    else:
+        if not args.model_anchor or not args.context_salt_file:
+            raise UsageError("give --salt HEX, or --model-anchor and --context-salt-file")
+        salt = cm.derive_salt(receipt["request_id"], args.model_anchor, _context_salt(args.context_salt_file))
+    sealed = bytes.fromhex(receipt["digest"]["value"])
+    if receipt["digest"]["algorithm"] == "sha-256" and cm.open_matches(sealed, _json_value(args.value), salt):
+        print("OPENS: seal %s commits to %s (request %s); verify the seal itself with verify-offline" % (
+            receipt["seal_id"], json.dumps(_json_value(args.value)), receipt["request_id"]))
+        return EXIT_OK
+    print("DOES NOT OPEN: seal %s does not commit to %s with that salt" % (receipt["seal_id"], json.dumps(_json_value(args.value))))
     return EXIT_INVALID
 
 
@@ -808,7 +876,7 @@ def parser():
     ms.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="a label of the meta-seal (repeatable)")
     ms.add_argument("--request-id", help="idempotency key (default: derived from the subject, the seals and the policy)")
     ms.add_argument("--anchored", action="store_true", help="ANCHORED mode for the meta-seal")
-    ms.add_argument("--out", metavar="FILE", help="the meta-seal's bundle (default: SUBJECT.meta-seal.json; the manifest goes beside it)")
+    ms.add_argument("--out", metavar="FILE", help="the meta-seal's bundle (default: SUBJECT.meta.seal.json; its manifest goes to SUBJECT.meta.manifest.json)")
     ms.set_defaults(func=cmd_meta_seal)
 
     lg = sub.add_parser("lineage", parents=[conn], help="list a seal's ancestors (default) or descendants (auditor)",
@@ -826,6 +894,31 @@ def parser():
                     help="re-hash PATH (a file or directory) and check it against that seal (repeatable)")
     vl.add_argument("--save", metavar="FILE", help="also write the lineage file, for sealer cli verify --lineage (auditor)")
     vl.set_defaults(func=cmd_verify_lineage)
+
+    cc = sub.add_parser("commit", parents=[conn], help="a salted commitment of a low-entropy value (e.g. approve/deny), optionally sealed",
+                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cc.add_argument("value", nargs="?", metavar="VALUE", help="a JSON value, or a bare word taken as a string (approve -> \"approve\")")
+    cc.add_argument("--request-id", help="the seal's request id (public: in the receipt); also salts the commitment")
+    cc.add_argument("--model-anchor", metavar="REF", help="the model anchor reference (e.g. the model's seal id or digest)")
+    cc.add_argument("--context-salt-file", metavar="FILE", help="the secret context salt (at least 16 bytes)")
+    cc.add_argument("--new-context-salt", metavar="FILE", help="write a fresh 32-byte context salt to FILE (mode 0600) and stop")
+    cc.add_argument("--seal", action="store_true", help="seal the commitment under --request-id")
+    cc.add_argument("--subject", help="subject of the seal (default: commitment:REQUEST_ID)")
+    cc.add_argument("--stage", default="inference", help="stage of the seal (default: inference)")
+    cc.add_argument("--label", action="append", default=[], metavar="KEY=VALUE")
+    cc.add_argument("--parent", action="append", default=[], metavar="SEAL_ID")
+    cc.add_argument("--anchored", action="store_true")
+    cc.add_argument("--out", metavar="FILE", help="seal bundle (default: REQUEST_ID.seal.json)")
+    cc.set_defaults(func=cmd_commit)
+
+    oc = sub.add_parser("open-commitment", help="check offline that a value and salt open the commitment a seal carries",
+                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    oc.add_argument("value", metavar="VALUE")
+    oc.add_argument("--seal", required=True, metavar="FILE", help="the seal bundle of the commitment")
+    oc.add_argument("--salt", metavar="HEX", help="the 32-byte salt of this one commitment (what the holder discloses)")
+    oc.add_argument("--model-anchor", metavar="REF")
+    oc.add_argument("--context-salt-file", metavar="FILE")
+    oc.set_defaults(func=cmd_open_commitment, offline=True)
 
     vo = sub.add_parser("verify-offline", help="verify a seal bundle with the trust bundle alone, no server "
                         "(Ed25519, ECDSA and Merkle checks in Python; ML-DSA only with --java-cli)",
