@@ -221,8 +221,10 @@ class Client:
     def __init__(self, target=None, credentials=None, timeout=30.0):
         self.target = target or os.environ.get("SEALER_TARGET") or DEFAULT_TARGET
         self.timeout = timeout
-        self.channel = (grpc.secure_channel(self.target, credentials) if credentials
-                        else grpc.insecure_channel(self.target))
+        # lineage files and evidence packages of many seals are larger than gRPC's default 4 MiB
+        options = [("grpc.max_receive_message_length", 64 << 20)]
+        self.channel = (grpc.secure_channel(self.target, credentials, options=options) if credentials
+                        else grpc.insecure_channel(self.target, options=options))
         self.seals = seal_pb2_grpc.SealServiceStub(self.channel)
         self.keys = key_pb2_grpc.KeyServiceStub(self.channel)
         self.log = log_pb2_grpc.LogServiceStub(self.channel)

@@ -24,13 +24,24 @@ language sql immutable strict parallel safe as $$
   select coalesce(array_agg(encode(substring(parents from i * 16 + 1 for 16), 'hex')::uuid order by i), '{}')
   from generate_series(0, length(parents) / 16 - 1) as i
 $$;
+-- sealer_labels never fails: a labels value that is not JSON (only a tampered row has one) indexes
+-- as no labels, so the row can still be written and the sweep names it, rather than every write failing.
+-- (PL/pgSQL, not SQL: a SQL function's body is planned with its argument folded in, and the cast of a
+-- value that is not JSON would fail at planning even in the branch that is not taken.)
 create function sealer_labels(labels text) returns jsonb
-language sql immutable strict parallel safe as $$
-  select case when labels = '' then '{}'::jsonb else labels::jsonb end
+language plpgsql immutable strict parallel safe as $$
+begin
+  if labels = '' or not pg_input_is_valid(labels, 'jsonb') then
+    return '{}'::jsonb;
+  end if;
+  return labels::jsonb;
+end
 $$;
-create index receipts_parents on receipts using gin (sealer_parent_ids(parents));
+-- A small GIN pending list (256 kB, default 4 MB): every query scans the whole pending list, so a
+-- large one costs each lookup some 470 pages on a busy table; inserts still go into it in batches.
+create index receipts_parents on receipts using gin (sealer_parent_ids(parents)) with (gin_pending_list_limit = 256);
 create index receipts_stage on receipts (stage, seal_id);
-create index receipts_labels on receipts using gin (sealer_labels(labels) jsonb_path_ops);
+create index receipts_labels on receipts using gin (sealer_labels(labels) jsonb_path_ops) with (gin_pending_list_limit = 256);
 
 do $$
 declare

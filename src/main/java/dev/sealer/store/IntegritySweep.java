@@ -64,6 +64,14 @@ public final class IntegritySweep {
                     }
                 }
             }
+            java.util.Collection<dev.sealer.core.seal.Digest> metaSeals = check.metaSealDigests();
+            if (!metaSeals.isEmpty()) {
+                java.util.Map<String, byte[]> manifests = new java.util.HashMap<>();
+                for (dev.sealer.core.seal.Digest d : metaSeals) {
+                    LineageStore.manifest(c, d.value()).ifPresent(m -> manifests.put(d.hex(), m));
+                }
+                check.lineageManifests(manifests);
+            }
             List<Long> orphans = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("select g.leaf_index from seal_signatures g where g.leaf_index >= ? and not exists "
                     + "(select 1 from receipts r where r.leaf_index = g.leaf_index) order by g.leaf_index")) {

@@ -80,6 +80,8 @@ class LineageTest {
     LineageServiceGrpc.LineageServiceBlockingStub lineage;
     @GrpcClient("seals")
     KeyServiceGrpc.KeyServiceBlockingStub keys;
+    @GrpcClient("seals")
+    dev.sealer.grpc.v1.LogServiceGrpc.LogServiceBlockingStub logs;
 
     record Lifecycle(SealResponse dataset, SealResponse training, SealResponse evaluation, SealResponse deployment) {
         List<String> ids() {
@@ -270,7 +272,13 @@ class LineageTest {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                     () -> lineage.getLineageFile(GetLineageFileRequest.newBuilder().setMetaSealId(metaId).build()));
             assertEquals("ANCHOR_MISMATCH", Grpc.reason(e), e.toString());
+            // and the integrity sweep names the row
+            var sweep = logs.runIntegritySweep(dev.sealer.grpc.v1.RunIntegritySweepRequest.getDefaultInstance());
+            assertTrue(sweep.getFindingsList().stream().anyMatch(f -> f.getTable().equals("lineage_manifests") && f.getDetail().contains(metaId)),
+                    sweep.getFindingsList().toString());
             asSuperuser(c, "update lineage_manifests set manifest = ? where sha256 = ?", r.getManifest().toByteArray(), sha);
+            var clean = logs.runIntegritySweep(dev.sealer.grpc.v1.RunIntegritySweepRequest.getDefaultInstance());
+            assertTrue(clean.getFindingsList().stream().noneMatch(f -> f.getTable().equals("lineage_manifests")), clean.getFindingsList().toString());
             assertEquals(Verdict.VALID, lineage.verifyLineage(VerifyLineageRequest.newBuilder().setMetaSealId(metaId).build()).getVerdict());
 
             // a bound receipt changed in place (its stage): refused when read for a new meta-seal and for the lineage

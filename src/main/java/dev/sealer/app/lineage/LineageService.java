@@ -71,6 +71,10 @@ public class LineageService {
         SealLimits.subject(cmd.subject());
         SealLimits.unreserved(cmd.labels());
         SealLimits.labels(cmd.labels());
+        if (cmd.labels().size() > SealLimits.MAX_LABELS - 2) {
+            throw new SealerException(Reason.INVALID_LABELS, "a meta-seal takes at most " + (SealLimits.MAX_LABELS - 2)
+                    + " labels of its own (its receipt carries two more: sealer.lineage/manifest and sealer.lineage/policy)");
+        }
         LifecyclePolicy policy = policies.resolve(cmd.policy(), cmd.policyVersion());
         if (cmd.sealIds().isEmpty()) {
             throw new SealerException(Reason.INVALID_ARGUMENT, "seal_ids: a meta-seal binds at least one seal");

@@ -258,6 +258,9 @@ public final class IntegrityCheck {
         if (r.receipt().requestId().startsWith(RESEAL_PREFIX)) {
             resealsExpected.add(r.sealId());
         }
+        if (r.receipt().labels().containsKey(dev.sealer.core.lineage.LineageManifest.LABEL_MANIFEST)) {
+            metaSeals.put(r.sealId(), r.receipt().digest());
+        }
         if (treeBroken) {
             return;
         }
@@ -311,6 +314,30 @@ public final class IntegrityCheck {
         }
         if (!SignatureVerifier.verify(s.pqAlgorithm(), s.pqPublicKey(), message, r.sigMlDsa())) {
             add("seal_signatures", row, "the " + s.pqAlgorithm().id() + " signature does not verify under suite " + s.suiteId());
+        }
+    }
+
+    /** Meta-seals swept so far (docs/lineage.md), by seal id: their receipt's digest is SHA-256 of the manifest they commit to. */
+    private final java.util.Map<java.util.UUID, dev.sealer.core.seal.Digest> metaSeals = new java.util.LinkedHashMap<>();
+
+    /** The digests of the meta-seals swept so far, for the store to fetch their manifests by. */
+    public java.util.Collection<dev.sealer.core.seal.Digest> metaSealDigests() {
+        return List.copyOf(metaSeals.values());
+    }
+
+    /**
+     * The stored manifests of the meta-seals swept (by the hex SHA-256 they are stored under): each meta-seal's manifest must
+     * be stored and hash to its receipt's digest. The manifest is authenticated by that digest, not by an authenticator.
+     */
+    public void lineageManifests(java.util.Map<String, byte[]> byDigestHex) {
+        for (var e : metaSeals.entrySet()) {
+            byte[] manifest = byDigestHex.get(e.getValue().hex());
+            String row = "sha256 " + e.getValue().hex();
+            if (manifest == null) {
+                add("lineage_manifests", row, "the manifest of meta-seal " + e.getKey() + " is missing");
+            } else if (!dev.sealer.core.lineage.LineageManifest.digestOf(manifest).matches(e.getValue())) {
+                add("lineage_manifests", row, "the manifest of meta-seal " + e.getKey() + " does not hash to its digest: changed or not written by this authority");
+            }
         }
     }
 
