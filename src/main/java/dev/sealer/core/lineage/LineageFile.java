@@ -59,10 +59,10 @@ public record LineageFile(SealBundle metaSeal, byte[] manifest, List<SealBundle>
                 throw new SealerException(Reason.MALFORMED_BUNDLE, "not a " + FORMAT + " document");
             }
             byte[] manifest = Base64.getDecoder().decode(Json.string(m, "manifest"));
-            SealBundle meta = SealBundle.parse(CanonicalJson.writeString(Json.object(m, "meta_seal")));
+            SealBundle meta = SealBundle.fromJsonValue(Json.object(m, "meta_seal"));
             List<SealBundle> seals = new ArrayList<>();
             for (Object o : Json.array(m, "seals")) {
-                seals.add(SealBundle.parse(CanonicalJson.writeString(Json.asObject(o, "seal bundle"))));
+                seals.add(SealBundle.fromJsonValue(Json.asObject(o, "seal bundle")));
             }
             return new LineageFile(meta, manifest, seals);
         } catch (JsonFormatException e) {

@@ -64,8 +64,20 @@ public record SealBundle(Receipt receipt, DualSignature signature, Anchor anchor
      * {@code SealerException(MALFORMED_BUNDLE)}: the one rule both the Verify RPC and {@code sealer verify} apply.
      */
     public static SealBundle parse(String json) {
+        Map<String, Object> m;
         try {
-            Map<String, Object> m = Json.parseObject(json);
+            m = Json.parseObject(json);
+        } catch (SealerException e) {
+            throw e.reason() == Reason.MALFORMED_BUNDLE ? e : new SealerException(Reason.MALFORMED_BUNDLE, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new SealerException(Reason.MALFORMED_BUNDLE, "malformed seal bundle: " + e.getMessage(), e);
+        }
+        return fromJsonValue(m);
+    }
+
+    /** As {@link #parse}, for a bundle already read as a JSON object (inside a larger document, e.g. a lineage file). */
+    public static SealBundle fromJsonValue(Map<String, Object> m) {
+        try {
             String format = Json.string(m, "format");
             Base64.Decoder b64 = Base64.getDecoder();
             Receipt receipt;
