@@ -160,7 +160,7 @@ public class CallAdmission implements ServerInterceptor, Prioritized {
         private final LongSupplier nanoTime;
 
         @Inject
-        QueueWait(@ConfigProperty(name = "sealer.admission.max-queue-wait", defaultValue = "PT0.25S") Duration maxWait,
+        QueueWait(@ConfigProperty(name = "sealer.admission.max-queue-wait", defaultValue = "PT2S") Duration maxWait,
                 io.micrometer.core.instrument.MeterRegistry metrics) {
             this(maxWait, metrics.counter("sealer.admission.unary.shed", "bound", "queue-wait"), System::nanoTime);
         }

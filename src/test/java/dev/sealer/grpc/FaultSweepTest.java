@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Message;
-import dev.sealer.dev.DevToken;
 import dev.sealer.dev.EmbeddedDatabase;
 import dev.sealer.grpc.v1.AuditServiceGrpc;
 import dev.sealer.grpc.v1.GetCheckpointRequest;
@@ -45,8 +44,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.AuthProvider;
-import java.security.Provider;
 import java.security.Security;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -60,11 +57,9 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.security.auth.callback.PasswordCallback;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -84,6 +79,15 @@ class FaultSweepTest {
         @Override
         protected String database() {
             return "sealer_fault_sweep";
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> m = new java.util.HashMap<>(super.getConfigOverrides());
+            // the token comes back at the end of the HSM case: take it up again within a second or two
+            m.put("sealer.hsm.probe-interval", "1s");
+            m.put("sealer.hsm.recovery-backoff-max", "PT1S");
+            return m;
         }
     }
 
@@ -128,22 +132,24 @@ class FaultSweepTest {
     }
 
     @Test
-    void withTheHsmLoggedOut_noRpcAnswersInternalOrUnknown_andEveryErrorHasAReason() throws Exception {
+    void withTheHsmTokenGone_noRpcAnswersInternalOrUnknown_andEveryErrorHasAReason() throws Exception {
         Map<String, Message> requests = requests();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread injector = Thread.ofPlatform().name("hsm-logout").daemon().start(() -> keepLoggedOut(stop));
+        // the token's files are taken away (a removed token): the service's recovery cannot find it until they return,
+        // where a logged-out session would be logged in again by the next probe
+        Path tokenDir = tokenDirectory(TestHsm.GOOD);
+        Path away = TestHsm.get().dir().resolve(tokenDir.getFileName() + ".away"); // outside tokens/, where the module looks
         Map<String, String> answers;
+        java.nio.file.Files.move(tokenDir, away);
         try {
             awaitSealRefused();
             answers = sweep(requests);
         } finally {
-            stop.set(true);
-            injector.join(10_000);
+            java.nio.file.Files.move(away, tokenDir);
         }
         assertNoInternalOrUnknown(answers);
         for (String m : List.of("sealer.v1.SealService/Seal", "sealer.v1.SealService/SealStream", "sealer.v1.KeyService/RotateSuite",
                 "sealer.v1.KeyService/RevokeSuite", "sealer.v1.TimestampService/Timestamp")) {
-            assertEquals("UNAVAILABLE HSM_UNAVAILABLE", answers.get(m), m + " while the HSM is logged out; all answers: " + answers);
+            assertEquals("UNAVAILABLE HSM_UNAVAILABLE", answers.get(m), m + " while the HSM token is gone; all answers: " + answers);
         }
         awaitSealAccepted();
     }
@@ -296,31 +302,22 @@ class FaultSweepTest {
     }
 
     /** C_Logout on the token, again and again: the service logs in again on its own every probe interval. */
-    private static void keepLoggedOut(AtomicBoolean stop) {
-        long slot = TestHsm.slot(TestHsm.GOOD);
-        Provider other = Security.getProvider("SunPKCS11").configure("--name=SweepFaultInjector\nlibrary=" + DevToken.SOFTHSM_LIBRARY + "\nslot=" + slot + "\n");
-        AuthProvider auth = (AuthProvider) other;
-        char[] pin = TestHsm.get().pin(TestHsm.GOOD);
-        while (!stop.get()) {
-            try {
-                auth.login(null, callbacks -> {
-                    for (var cb : callbacks) {
-                        if (cb instanceof PasswordCallback pc) {
-                            pc.setPassword(pin);
-                        }
-                    }
-                });
-                auth.logout();
-            } catch (Exception e) {
-                // already logged out: keep going
+    /** The directory of the token labelled {@code label} in the test token store (its token.object carries the label). */
+    private static Path tokenDirectory(String label) throws java.io.IOException {
+        try (var dirs = java.nio.file.Files.list(TestHsm.get().dir().resolve("tokens"))) {
+            List<Path> found = new ArrayList<>();
+            for (Path d : dirs.filter(java.nio.file.Files::isDirectory).toList()) {
+                Path object = d.resolve("token.object");
+                if (java.nio.file.Files.exists(object) && new String(java.nio.file.Files.readAllBytes(object),
+                        java.nio.charset.StandardCharsets.ISO_8859_1).contains(label + " ")) {
+                    found.add(d);
+                }
             }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                return;
-            }
+            assertEquals(1, found.size(), "one token directory labelled " + label + ": " + found);
+            return found.getFirst();
         }
     }
+
 
     private void awaitSealRefused() throws InterruptedException {
         var seals = SealServiceGrpc.newBlockingStub(channel);
@@ -336,7 +333,7 @@ class FaultSweepTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("sealing did not notice the HSM logout within 20 s");
+        throw new AssertionError("sealing did not notice the HSM token was gone within 20 s");
     }
 
     /** Seals until the service accepts again (after a fault): other tests find it working. Returns the seal id. */

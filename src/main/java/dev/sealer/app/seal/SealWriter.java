@@ -66,7 +66,7 @@ public class SealWriter {
     @ConfigProperty(name = "sealer.sign.queue-capacity", defaultValue = "4096")
     int signQueueCapacity;
     /** A unary seal that waited longer than this for a signing thread is shed (OVERLOADED) instead of signed. */
-    @ConfigProperty(name = "sealer.admission.max-queue-wait", defaultValue = "PT0.25S")
+    @ConfigProperty(name = "sealer.admission.max-queue-wait", defaultValue = "PT2S")
     java.time.Duration maxQueueWait;
 
     /**
