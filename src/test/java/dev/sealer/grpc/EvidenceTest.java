@@ -76,8 +76,14 @@ class EvidenceTest {
     void sealWithItsParent_materializedSignedAndAudited_verifiesOffline() throws Exception {
         SealResponse parent = seals.seal(Grpc.request("evidence-dataset").build());
         SealResponse child = seals.seal(Grpc.request("evidence-model").addParentSealIds(parent.getSeal().getSealId()).setMode(SealMode.ANCHORED).build());
-        seals.seal(Grpc.request("evidence-later").build());
-        log.issueCheckpoint(); // a later checkpoint: the package carries a consistency proof to it
+        SealResponse later = seals.seal(Grpc.request("evidence-later").build());
+        // a later checkpoint: the package carries a consistency proof to it. The answer to a SIGNED seal may reach the caller
+        // a moment before the log's tree takes its leaf in, so the checkpoint waits until the tree covers it
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (log.size() <= later.getSeal().getLeafIndex() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        log.issueCheckpoint();
 
         MaterializeEvidenceResponse r = audit.materializeEvidence(MaterializeEvidenceRequest.newBuilder().setSealId(child.getSeal().getSealId())
                 .setReason(EvidenceReason.EVIDENCE_REASON_REGULATOR).setIncludeLineage(true).build());
