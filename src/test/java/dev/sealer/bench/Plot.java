@@ -72,13 +72,7 @@ final class Plot {
         }
         int w = 1500, h = 660; // room for five legend rows (six series and four reference lines)
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, w, h);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        Graphics2D g = canvas(img);
         g.drawString("Sealer on " + BenchmarkRun.NPROC + " cores, " + BenchmarkRun.utc(run.started) + " (one run; client, service and PostgreSQL share the machine)",
                 30, 30);
         panel(g, 80, 60, 640, 440, "Throughput (ops/s, log scale)", true, tput, lines);
@@ -109,18 +103,24 @@ final class Plot {
         }
     }
 
+    /** White, antialiased, ready for a heading in bold 18 pt black. */
+    private static Graphics2D canvas(BufferedImage img) {
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        return g;
+    }
+
     private static void drawTimeSeries(Path png, String heading, List<Panel> panels) throws IOException {
         System.setProperty("java.awt.headless", "true");
         int rows = (panels.size() + 1) / 2;
         int w = 1500, rowHeight = 470, h = 50 + rows * rowHeight;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, w, h);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        Graphics2D g = canvas(img);
         g.drawString(heading, 30, 30);
         for (int i = 0; i < panels.size(); i++) {
             Panel p = panels.get(i);
