@@ -8,8 +8,6 @@ import dev.sealer.grpc.v1.MaterializeEvidenceResponse;
 import dev.sealer.grpc.v1.TimeRange;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +16,7 @@ import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,20 +27,8 @@ import picocli.CommandLine.Spec;
         description = {"Materialize an evidence package on a running Sealer (auditor role) and write it to a file;",
                 "check it offline with `sealer verify-evidence`. Exit codes: 0 written, 1 refused or unreachable (the reason is printed)."})
 public final class EvidenceCommand implements Callable<Integer> {
-    @Option(names = "--server", defaultValue = "localhost:9000", paramLabel = "HOST:PORT", description = "gRPC address (default: ${DEFAULT-VALUE})")
-    String server;
-
-    @Option(names = "--ca", paramLabel = "PEM", description = "CA certificate of the server (mutual TLS)")
-    Path ca;
-
-    @Option(names = "--cert", paramLabel = "PEM", description = "client certificate of an auditor")
-    Path cert;
-
-    @Option(names = "--key", paramLabel = "PEM", description = "its private key (PKCS#8)")
-    Path key;
-
-    @Option(names = "--plaintext", description = "no TLS (only a service started with sealer.auth.plaintext=true accepts it)")
-    boolean plaintext;
+    @Mixin
+    ServerConnection connection;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -105,7 +92,7 @@ public final class EvidenceCommand implements Callable<Integer> {
             }
             q.setCommitted(TimeRange.newBuilder().setFrom(timestamp(range[0])).setTo(timestamp(range[1])));
         }
-        ManagedChannel channel = channel();
+        ManagedChannel channel = connection.channel();
         try {
             MaterializeEvidenceResponse r = AuditServiceGrpc.newBlockingStub(channel).withMaxInboundMessageSize(dev.sealer.core.evidence.EvidencePackage.MAX_BYTES)
                     .withDeadlineAfter(5, TimeUnit.MINUTES).materializeEvidence(q.build());
@@ -115,22 +102,11 @@ public final class EvidenceCommand implements Callable<Integer> {
                     + (r.getNextPageToken().isEmpty() ? "" : "; next page: --page-token " + r.getNextPageToken()));
             return 0;
         } catch (StatusRuntimeException e) {
-            err.println("sealer evidence: " + e.getStatus().getCode() + " " + reasonOf(e) + ": " + e.getStatus().getDescription());
+            err.println("sealer evidence: " + ServerConnection.describe(e));
             return 1;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-    }
-
-    private ManagedChannel channel() throws Exception {
-        NettyChannelBuilder b = NettyChannelBuilder.forTarget(server);
-        if (plaintext) {
-            return b.usePlaintext().build();
-        }
-        if (ca == null || cert == null || key == null) {
-            throw new IllegalArgumentException("give --ca, --cert and --key (mutual TLS), or --plaintext");
-        }
-        return b.sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).keyManager(cert.toFile(), key.toFile()).build()).build();
     }
 
     private static EvidenceReason reason(String r) {
@@ -146,21 +122,5 @@ public final class EvidenceCommand implements Callable<Integer> {
     private static Timestamp timestamp(String rfc3339) {
         Instant t = Instant.parse(rfc3339.trim());
         return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-    }
-
-    private static String reasonOf(StatusRuntimeException e) {
-        com.google.rpc.Status s = io.grpc.protobuf.StatusProto.fromThrowable(e);
-        if (s != null) {
-            for (com.google.protobuf.Any any : s.getDetailsList()) {
-                if (any.is(com.google.rpc.ErrorInfo.class)) {
-                    try {
-                        return any.unpack(com.google.rpc.ErrorInfo.class).getReason();
-                    } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
-                        return "";
-                    }
-                }
-            }
-        }
-        return "";
     }
 }

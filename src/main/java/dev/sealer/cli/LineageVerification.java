@@ -42,8 +42,7 @@ final class LineageVerification {
         }
         SealVerifier verifier;
         try {
-            TrustBundle trust = TrustBundle.parse(Files.readString(trustBundle));
-            verifier = pinnedRoot == null ? new SealVerifier(trust) : new SealVerifier(trust, TrustBundle.parse(Files.readString(pinnedRoot)).root());
+            verifier = VerifyCommand.verifier(trustBundle, pinnedRoot);
         } catch (IOException | RuntimeException e) {
             err.println("sealer verify: cannot use trust bundle " + trustBundle + (pinnedRoot == null ? "" : " / pinned root " + pinnedRoot) + ": " + e.getMessage());
             return VerifyCommand.ERROR;

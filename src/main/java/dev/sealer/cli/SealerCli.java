@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sealer", mixinStandardHelpOptions = true, version = "sealer 0.1.0",
         description = "Central sealing authority: dual-signed (Ed25519 + ML-DSA) receipts for ML artifact digests.",
         subcommands = {SealerCli.Serve.class, VerifyCommand.class, VerifyEvidenceCommand.class, EvidenceCommand.class, SweepCommand.class,
-                CeremonyCommand.class})
+                CeremonyCommand.class, ModelCommand.class, ExportCommand.class, InspectCommand.class, SigstoreTrustCommand.class})
 public final class SealerCli implements Runnable {
 
     public static int run(String... args) {

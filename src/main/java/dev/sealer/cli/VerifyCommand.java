@@ -37,11 +37,23 @@ public final class VerifyCommand implements Callable<Integer> {
         @Option(names = "--seal", required = true, paramLabel = "FILE", description = "seal bundle JSON (seal_bundle_json of the Seal response)")
         Path seal;
 
+        @Option(names = "--model-sig", required = true, paramLabel = "FILE",
+                description = {"an OMS model.sig made by Sealer (FormatService.SealModel): its DSSE signature, statement and Sealer seal;",
+                        "with --model DIR also every file, each changed, added or removed one named (docs/formats.md)"})
+        Path modelSig;
+
+        @Option(names = "--dsse", required = true, paramLabel = "FILE",
+                description = "a seal exported as an in-toto Statement in DSSE (GetSeal export IN_TOTO_DSSE, `sealer export`): both signatures and the seal")
+        Path dsse;
+
         @Option(names = "--lineage", required = true, paramLabel = "FILE",
                 description = {"lineage file of a meta-seal (LineageService.GetLineageFile): the meta-seal, its manifest and every seal it binds",
                         "are verified, the graph and the policy re-checked; one line per node"})
         Path lineage;
     }
+
+    @Option(names = "--model", paramLabel = "DIR", description = "with --model-sig: the model directory, re-hashed as the statement says")
+    Path model;
 
     @Option(names = "--artifact", paramLabel = "SEAL_ID=FILE", description = "with --lineage: check this seal against the artifact file (repeatable)")
     java.util.Map<String, Path> artifacts = new java.util.LinkedHashMap<>();
@@ -74,6 +86,16 @@ public final class VerifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (target.lineage != null) {
             return LineageVerification.run(target.lineage, trustBundle, pinnedRoot, artifacts, out, err);
+        }
+        if (model != null && target.modelSig == null) {
+            err.println("sealer verify: --model goes with --model-sig");
+            return ERROR;
+        }
+        if (target.modelSig != null) {
+            return FormatVerification.modelSig(target.modelSig, model, trustBundle, pinnedRoot, out, err);
+        }
+        if (target.dsse != null) {
+            return FormatVerification.dsse(target.dsse, trustBundle, pinnedRoot, out, err);
         }
         if (!artifacts.isEmpty()) {
             err.println("sealer verify: --artifact goes with --lineage; for a seal use --file or --digest");
@@ -121,6 +143,12 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         out.println("INVALID " + verdict.reason() + ": " + verdict.detail());
         return INVALID;
+    }
+
+    /** The verifier of a trust bundle file, anchored in {@code pinnedRoot}'s root keys when given (else the bundle's own). */
+    static SealVerifier verifier(Path trustBundle, Path pinnedRoot) throws IOException {
+        TrustBundle trust = TrustBundle.parse(Files.readString(trustBundle));
+        return pinnedRoot == null ? new SealVerifier(trust) : new SealVerifier(trust, TrustBundle.parse(Files.readString(pinnedRoot)).root());
     }
 
     private Optional<Digest> artifactDigest(DigestAlgorithm sealed) throws IOException {

@@ -87,6 +87,7 @@ public class AccessControl implements ServerInterceptor, Prioritized {
             Map.entry("sealer.v1.AuditService/MaterializeEvidence", Set.of(AUDITOR)),
             Map.entry("sealer.v1.TimestampService/Timestamp", Set.of(SEALER)),
             Map.entry("sealer.v1.LineageService/CreateMetaSeal", Set.of(SEALER)),
+            Map.entry("sealer.v1.FormatService/SealModel", Set.of(SEALER)),
             Map.entry("sealer.v1.LineageService/VerifyLineage", ANY_ROLE),
             Map.entry("sealer.v1.LineageService/GetLineageFile", Set.of(AUDITOR)),
             Map.entry("sealer.v1.LineageService/ListLineage", Set.of(AUDITOR)));

@@ -33,6 +33,8 @@ public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
     AuditTrail audit;
     @Inject
     EvidenceService evidence;
+    @Inject
+    dev.sealer.app.format.FormatService formats;
 
     @Override
     public void materializeEvidence(MaterializeEvidenceRequest request, StreamObserver<MaterializeEvidenceResponse> observer) {
@@ -60,9 +62,16 @@ public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
             }
             EvidenceService.Materialized m = evidence.materialize(new EvidenceService.Query(sealId, filter, request.getPageToken(), size, reason,
                     request.getIncludeLineage(), request.getAllowPartial()), CallerIdentity.current());
-            return MaterializeEvidenceResponse.newBuilder().setPackageJson(com.google.protobuf.ByteString.copyFrom(m.packageJson()))
+            MaterializeEvidenceResponse.Builder b = MaterializeEvidenceResponse.newBuilder()
+                    .setPackageJson(com.google.protobuf.ByteString.copyFrom(m.packageJson()))
                     .setPackageSha256(com.google.protobuf.ByteString.copyFrom(m.sha256())).setSealCount(m.sealCount()).setComplete(m.complete())
-                    .setNextPageToken(m.nextPageToken()).build();
+                    .setNextPageToken(m.nextPageToken());
+            if (request.getIncludeInToto()) {
+                for (dev.sealer.app.storage.StoredSeal s : m.included()) {
+                    b.addInTotoDsseJson(dev.sealer.core.json.CanonicalJson.writeString(formats.export(s).toJsonValue()));
+                }
+            }
+            return b.build();
         });
     }
 

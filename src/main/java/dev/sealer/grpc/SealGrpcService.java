@@ -62,6 +62,8 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     SealQueries queries;
     @Inject
     VerificationService verification;
+    @Inject
+    dev.sealer.app.format.FormatService formats;
 
     /**
      * Threads verifying VerifyStream requests, shared by all streams (0: twice the cores). The work is CPU-bound dual
@@ -249,7 +251,15 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
     @Override
     @Blocking
     public void getSeal(GetSealRequest request, StreamObserver<SealRecord> observer) {
-        unary(observer, () -> ProtoMapper.record(queries.get(SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT))));
+        unary(observer, () -> {
+            java.util.UUID id = SealLimits.sealId(request.getSealId(), Reason.INVALID_ARGUMENT);
+            return switch (request.getExport()) {
+                case EXPORT_FORMAT_UNSPECIFIED -> ProtoMapper.record(queries.get(id));
+                case IN_TOTO_DSSE -> ProtoMapper.record(queries.get(id)).toBuilder()
+                        .setInTotoDsseJson(dev.sealer.core.json.CanonicalJson.writeString(formats.export(id).toJsonValue())).build();
+                case UNRECOGNIZED -> throw new SealerException(Reason.INVALID_ARGUMENT, "export must be EXPORT_FORMAT_UNSPECIFIED or IN_TOTO_DSSE");
+            };
+        });
     }
 
     @Override

@@ -90,7 +90,8 @@ public class EvidenceService {
     }
 
     /** The package file, its SHA-256 (as audited), how many seals the query selected, and the next page. */
-    public record Materialized(byte[] packageJson, byte[] sha256, int sealCount, boolean complete, String nextPageToken) {
+    /** The package file and, in package order (seals, then ancestors), the seals it holds. */
+    public record Materialized(byte[] packageJson, byte[] sha256, int sealCount, boolean complete, String nextPageToken, List<StoredSeal> included) {
     }
 
     public Materialized materialize(Query q, String actor) {
@@ -128,7 +129,7 @@ public class EvidenceService {
             byte[] file = new EvidencePackage.Envelope(bytes, lease.certificate().suiteId(), sig).toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             byte[] digest = sha256(file);
             audit(actor, now, q, selected.size(), all.size() - selected.size(), body.complete(), digest);
-            return new Materialized(file, digest, selected.size(), body.complete(), next);
+            return new Materialized(file, digest, selected.size(), body.complete(), next, List.copyOf(all));
         }
     }
 

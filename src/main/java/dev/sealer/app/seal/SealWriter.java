@@ -309,6 +309,14 @@ public class SealWriter {
         return onSigner(() -> prepare(cmd), false);
     }
 
+    /**
+     * Runs other signing work (a DSSE envelope around a seal, docs/formats.md) on the same bounded signing pool as the
+     * seals, shed with OVERLOADED the same way: one pool, one bound, for everything the suite keys sign on a caller's behalf.
+     */
+    public <T> CompletableFuture<T> onSigningPool(java.util.function.Supplier<T> work) {
+        return onSigner(work, true);
+    }
+
     /** A new stream of seals: all-or-answered ({@link SealStreamSession}). */
     public SealStreamSession stream(java.util.function.BooleanSupplier callerGone) {
         return new SealStreamSession(this, callerGone);

@@ -14,6 +14,8 @@ public enum Reason {
     INVALID_LABELS,
     INVALID_PARENTS,
     UNKNOWN_PARENT,
+    /** A statement sent to be sealed (FormatService.SealModel) is not the in-toto Statement the method takes; the message names the member. */
+    INVALID_STATEMENT,
     /** The request's bytes are not a message of the method's request type (invalid UTF-8, truncated, not protobuf). */
     MALFORMED_REQUEST,
     // lookups (NOT_FOUND)
