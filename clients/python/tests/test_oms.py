@@ -436,3 +436,76 @@ def test_cli_verify_dsse_and_verify_offline_read_an_export(mw, tmp_path, capsys)
     artifact.write_bytes(b"changed\n")
     code, out, _ = run(capsys, "verify-dsse", env_path, str(artifact), "--trust-bundle", trust)
     assert code == 2 and out.startswith("INVALID ANCHOR_MISMATCH"), out
+
+
+# ---- the online commands against a stand-in service -----------------------------------------
+
+class _StandIn:
+    """FormatService.SealModel and SealService.GetSeal answering from a ModelWorld, to drive the
+    command line's online paths (seal-model, export) without the real service."""
+
+    def __init__(self, mw):
+        self.mw, self.requests = mw, []
+
+    def SealModel(self, request, context):
+        from sealer.v1 import formats_pb2, seal_pb2
+        self.requests.append(request)
+        s0 = json.loads(request.statement)
+        self.mw.receipt["digest"]["value"] = hashlib.sha256(offline.canonical_json(s0)).hexdigest()
+        self.mw.s0 = s0
+        bundle = self.mw.anchored()
+        return formats_pb2.SealModelResponse(
+            seal=seal_pb2.SealResponse(seal=seal_pb2.SealRecord(seal_id=self.mw.receipt["seal_id"], suite_id="suite-20261201-00000001",
+                                                                receipt_json=offline.canonical_json(self.mw.receipt)),
+                                       seal_bundle_json=json.dumps(bundle), anchor=seal_pb2.Anchor(leaf_index=2, tree_size=3)),
+            model_sig_json=json.dumps(self.mw.model_sig()))
+
+    def GetSeal(self, request, context):
+        from sealer.v1 import seal_pb2
+        self.requests.append(request)
+        return seal_pb2.SealRecord(seal_id=request.seal_id, in_toto_dsse_json=json.dumps(self.mw.export())
+                                   if request.export == seal_pb2.IN_TOTO_DSSE else "")
+
+
+@pytest.fixture
+def stand_in(mw):
+    from concurrent import futures
+    import importlib
+    import grpc
+    servicer = _StandIn(mw)
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    handlers = {
+        "sealer.v1.FormatService": {"SealModel": ("formats_pb2", "SealModelRequest", "SealModelResponse")},
+        "sealer.v1.SealService": {"GetSeal": ("seal_pb2", "GetSealRequest", "SealRecord")},
+    }
+    for service, methods in handlers.items():
+        rpcs = {}
+        for name, (mod, req, resp) in methods.items():
+            m = importlib.import_module("sealer.v1." + mod)
+            rpcs[name] = grpc.unary_unary_rpc_method_handler(getattr(servicer, name), request_deserializer=getattr(m, req).FromString,
+                                                              response_serializer=getattr(m, resp).SerializeToString)
+        server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(service, rpcs),))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    yield "127.0.0.1:%d" % port, servicer
+    server.stop(None)
+
+
+def test_cli_seal_model_and_export_through_the_rpcs(mw, stand_in, tmp_path, capsys):
+    target, servicer = stand_in
+    code, out, err = run(capsys, "seal-model", mw.model, "--stage", "training", "--label", "team=ml", "--parent", "p-1",
+                         "--ignore", "tok", "--target", target)
+    assert code == 0 and out.startswith("sealed model tiny-model sha-256:") and " seal=" + mw.receipt["seal_id"] in out, (out, err)
+    assert "anchored=2/3 (2 files) -> " + os.path.join(mw.model, "model.sig") in out, out
+    req = servicer.requests[0]
+    stmt = json.loads(req.statement)
+    assert req.statement == oms.statement_bytes(stmt) and "tok" in stmt["predicate"]["serialization"]["ignore_paths"]
+    assert (req.stage, dict(req.labels), list(req.parent_seal_ids)) == (4, {"team": "ml"}, ["p-1"]) and req.request_id.startswith("py-")
+    trust = write_json(tmp_path / "trust.json", mw.trust)
+    code, out, _ = run(capsys, "verify-model", mw.model, "--trust-bundle", trust)
+    assert code == 0 and "(2 files)" in out, out
+    out_file = str(tmp_path / "x.dsse.json")
+    code, out, err = run(capsys, "export", "some-seal", "--out", out_file, "--target", target)
+    assert code == 0 and out == "exported seal some-seal as an in-toto Statement in DSSE (2 signature(s)) -> %s\n" % out_file, (out, err)
+    assert servicer.requests[-1].export == 1
+    assert run(capsys, "verify-dsse", out_file, "--trust-bundle", trust)[0] == 0

@@ -785,6 +785,9 @@ def cmd_seal_model(args, client):
     stage = parse_stage(args.stage)
     stmt = oms.hash_model(args.dir, args.ignore, args.allow_symlinks, signature)
     s0 = oms.statement_bytes(stmt)
+    if len(s0) > oms.MAX_STATEMENT_BYTES or len(stmt["predicate"]["resources"]) > oms.MAX_RESOURCES:
+        raise UsageError("the statement of %s is %d bytes with %d files; SealModel accepts at most %d bytes and %d files"
+                         % (args.dir, len(s0), len(stmt["predicate"]["resources"]), oms.MAX_STATEMENT_BYTES, oms.MAX_RESOURCES))
     digest = hashlib.sha256(s0).digest()
     request_id = args.request_id or default_request_id(args.dir, digest)
     resp = client.seal_model(request_id, s0, stage, labels, args.parent)

@@ -24,7 +24,6 @@ import copy
 import hashlib
 import json
 import os
-import posixpath
 import re
 import stat
 
@@ -433,7 +432,7 @@ def verify_model_sig(model_sig, trust, model_dir=None, signature_path=None):
             key_id = hint
         elif hint and hint != key_id:
             raise Invalid("MALFORMED_BUNDLE", "publicKey.hint %s is not the signature's keyid %s" % (hint, key_id))
-        suite_id = _check_ed25519(trust, key_id, pae(PAYLOAD_TYPE, payload), _b64(sig.get("sig"), "signature"))
+        _check_ed25519(trust, key_id, pae(PAYLOAD_TYPE, payload), _b64(sig.get("sig"), "signature"))
         s0, s0_bytes, seal = recover_s0(s1)
         check_statement(s0)
         v = offline.verify_bundle(seal, trust, ("sha-256", hashlib.sha256(s0_bytes).digest()))
