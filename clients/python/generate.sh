@@ -2,7 +2,7 @@
 # Regenerates the committed Python stubs of the Sealer gRPC contract with Debian's protoc and
 # grpc_python_plugin (packages protobuf-compiler, protobuf-compiler-grpc, libprotobuf-dev):
 #
-#   ../../proto/sealer/v1/*.proto  ->  src/sealer/v1/{seal,key,log,audit,timestamp}_pb2.py, *_pb2_grpc.py
+#   ../../proto/sealer/v1/*.proto  ->  src/sealer/v1/{seal,key,log,audit,timestamp,lineage,formats}_pb2.py, *_pb2_grpc.py
 #   rpc_status.proto               ->  src/sealer/v1/rpc_status_pb2.py  (google.rpc Status/ErrorInfo)
 #
 # The stubs are committed so `pip install ./clients/python` needs no compiler. Run this after a

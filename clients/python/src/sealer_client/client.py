@@ -40,6 +40,7 @@ node, and can save the lineage file for `sealer cli verify --lineage`.
 """
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -70,8 +71,9 @@ e.g. when the service cannot be reached)."""
 
 
 from sealer.v1 import (audit_pb2, audit_pb2_grpc, key_pb2, key_pb2_grpc, log_pb2, log_pb2_grpc,  # noqa: E402
-                       rpc_status_pb2, seal_pb2, seal_pb2_grpc, lineage_pb2, lineage_pb2_grpc)
+                       rpc_status_pb2, seal_pb2, seal_pb2_grpc, lineage_pb2, lineage_pb2_grpc, formats_pb2, formats_pb2_grpc)
 import grpc  # noqa: E402
+from .oms import ModelError  # noqa: E402
 
 
 
@@ -230,6 +232,7 @@ class Client:
         self.log = log_pb2_grpc.LogServiceStub(self.channel)
         self.audit = audit_pb2_grpc.AuditServiceStub(self.channel)
         self.lineage = lineage_pb2_grpc.LineageServiceStub(self.channel)
+        self.formats = formats_pb2_grpc.FormatServiceStub(self.channel)
 
     def __enter__(self):
         return self
@@ -272,9 +275,21 @@ class Client:
         except grpc.RpcError as e:
             raise SealerError.from_rpc(e) from None
 
-    def get_seal(self, seal_id):
-        """The stored SealRecord of a seal id (auditor)."""
-        return self._call(self.seals.GetSeal, seal_pb2.GetSealRequest(seal_id=seal_id))
+    def get_seal(self, seal_id, export_dsse=False):
+        """The stored SealRecord of a seal id (auditor); with export_dsse, its in_toto_dsse_json is
+        the seal as an in-toto Statement in a dual-signed DSSE envelope (docs/formats.md section 3)."""
+        req = seal_pb2.GetSealRequest(seal_id=seal_id, export=seal_pb2.IN_TOTO_DSSE if export_dsse else seal_pb2.EXPORT_FORMAT_UNSPECIFIED)
+        return self._call(self.seals.GetSeal, req)
+
+    def seal_model(self, request_id, statement, stage="other", labels=None, parents=()):
+        """FormatService.SealModel: seals an OMS v1.0 statement (its JSON bytes, or a dict sent as
+        canonical JSON) ANCHORED; returns the SealModelResponse (seal: a SealResponse, model_sig_json)."""
+        if isinstance(statement, dict):
+            statement = canonical_json(statement)
+        req = formats_pb2.SealModelRequest(request_id=request_id, statement=statement,
+                                           stage=parse_stage(stage) if isinstance(stage, str) else stage,
+                                           labels=dict(labels or {}), parent_seal_ids=list(parents))
+        return self._call(self.formats.SealModel, req)
 
     def list_seals(self, request_id=None, subject=None, signer=None, since=None, until=None, page_size=0, stage=None, label=None):
         """Yields SealRecords matching at most one filter (request_id, subject, signer, or a committed_at range
@@ -717,6 +732,19 @@ def cmd_verify_offline(args):
     if args.path:
         digest, _ = digest_path(args.path)
         artifact = ("sha-256", digest)
+    from . import oms
+    try:
+        kind = oms.kind_of(json.loads(bundle))
+    except ValueError:
+        kind = None
+    if kind == "model.sig":
+        raise UsageError("%s is a model.sig: sealer verify-model DIR --signature %s --trust-bundle %s" % (args.seal, args.seal, args.trust_bundle))
+    if kind == "dsse":  # a seal's in-toto/DSSE export (sealer export): its Ed25519 signature and the seal inside
+        verdict = oms.verify_dsse(bundle, trust, artifact)
+        print(("VALID: %s" % verdict.detail) if verdict.valid else ("INVALID %s: %s" % (verdict.reason, verdict.detail)))
+        if verdict.valid and args.java_cli:
+            print("java: not run for a DSSE export (sealer cli verify --dsse %s --trust-bundle %s checks its ML-DSA signature)" % (args.seal, args.trust_bundle))
+        return EXIT_OK if verdict.valid else EXIT_INVALID
     verdict = offline.verify_bundle(bundle, trust, artifact)
     if not verdict.valid:
         print("INVALID %s: %s" % (verdict.reason, verdict.detail))
@@ -729,6 +757,241 @@ def cmd_verify_offline(args):
         code, output = offline.verify_with_java(args.seal, args.trust_bundle, file_arg, args.java_cli)
         sys.stdout.write("java: " + output)
         return EXIT_OK if code == 0 else EXIT_INVALID
+    return EXIT_OK
+
+
+# ---- OMS model.sig, in-toto/DSSE (docs/formats.md) ------------------------------------------
+
+def _model_args(args):
+    from . import oms
+    if not os.path.isdir(args.dir):
+        raise UsageError("not a directory: " + args.dir)
+    signature = args.signature or os.path.join(args.dir, oms.DEFAULT_SIGNATURE_NAME)
+    return oms, signature
+
+
+def cmd_hash_model(args):
+    """Offline: the OMS v1.0 statement of a model directory, as Sealer canonical JSON (what seal-model seals)."""
+    oms, signature = _model_args(args)
+    stmt = oms.hash_model(args.dir, args.ignore, args.allow_symlinks, signature)
+    sys.stdout.write(oms.statement_bytes(stmt).decode("ascii") + "\n")
+    return EXIT_OK
+
+
+def cmd_seal_model(args, client):
+    """SealModel: hashes the directory, seals the statement, writes the model.sig, prints the seal."""
+    oms, signature = _model_args(args)
+    labels = _labels(args.label)
+    stage = parse_stage(args.stage)
+    stmt = oms.hash_model(args.dir, args.ignore, args.allow_symlinks, signature)
+    s0 = oms.statement_bytes(stmt)
+    if len(s0) > oms.MAX_STATEMENT_BYTES or len(stmt["predicate"]["resources"]) > oms.MAX_RESOURCES:
+        raise UsageError("the statement of %s is %d bytes with %d files; SealModel accepts at most %d bytes and %d files"
+                         % (args.dir, len(s0), len(stmt["predicate"]["resources"]), oms.MAX_STATEMENT_BYTES, oms.MAX_RESOURCES))
+    digest = hashlib.sha256(s0).digest()
+    request_id = args.request_id or default_request_id(args.dir, digest)
+    resp = client.seal_model(request_id, s0, stage, labels, args.parent)
+    if not resp.model_sig_json:
+        raise SealerError("INTERNAL", None, "SealModel answered no model_sig_json")
+    _write(signature, resp.model_sig_json)
+    seal = resp.seal
+    receipt = json.loads(seal.seal.receipt_json) if seal.seal.receipt_json else {}
+    name = stmt["subject"][0]["name"]
+    if seal.replayed and receipt:
+        for line in replay_differences(receipt, name, stage, labels, args.parent):
+            print("warning: " + line, file=sys.stderr)
+    print("sealed model %s sha-256:%s seal=%s suite=%s request=%s%s (%d files) -> %s" % (
+        name, digest.hex(), seal.seal.seal_id, seal.seal.suite_id, request_id,
+        (" (replayed)" if seal.replayed else "") + (" anchored=%d/%d" % (seal.anchor.leaf_index, seal.anchor.tree_size)
+                                                     if seal.HasField("anchor") else ""),
+        len(stmt["predicate"]["resources"]), signature))
+    return EXIT_OK
+
+
+def _load_trust(path):
+    from . import offline
+    try:
+        return offline.TrustBundle.load(path)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise UsageError("cannot read the trust bundle %s: %s" % (path, e)) from None
+
+
+def _read_text(path):
+    """A JSON file's bytes (json.loads reads them; bytes that are not UTF-8 fail there as malformed)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise UsageError("cannot read %s: %s" % (path, e.strerror or e)) from None
+
+
+def cmd_verify_model(args):
+    """Offline: a model.sig against the trust bundle and the model directory (docs/formats.md section 2.4)."""
+    oms, signature = _model_args(args)
+    trust = _load_trust(args.trust_bundle)
+    text = _read_text(signature)
+    verdict = oms.verify_model_sig(text, trust, args.dir, signature)
+    if not verdict.valid:
+        print("INVALID %s: %s" % (verdict.reason, verdict.detail))
+        for line in (verdict.changes.lines() if verdict.changes else []):
+            print(line)
+        return EXIT_INVALID
+    print("VALID: %s" % verdict.detail)
+    return EXIT_OK
+
+
+def cmd_verify_dsse(args):
+    """Offline: a seal's in-toto/DSSE export against the trust bundle (Ed25519; ML-DSA not in Python)."""
+    from . import oms
+    trust = _load_trust(args.trust_bundle)
+    text = _read_text(args.file)
+    artifact = None
+    if args.path:
+        digest, _ = digest_path(args.path)
+        artifact = ("sha-256", digest)
+    verdict = oms.verify_dsse(text, trust, artifact)
+    if not verdict.valid:
+        print("INVALID %s: %s" % (verdict.reason, verdict.detail))
+        return EXIT_INVALID
+    print("VALID: %s" % verdict.detail)
+    return EXIT_OK
+
+
+def cmd_export(args, client):
+    """GetSeal with export IN_TOTO_DSSE: writes the DSSE envelope (auditor)."""
+    record = client.get_seal(args.seal_id, export_dsse=True)
+    if not record.in_toto_dsse_json:
+        raise SealerError("INTERNAL", None, "GetSeal answered no in_toto_dsse_json for seal %s" % args.seal_id)
+    out = args.out or args.seal_id + ".dsse.json"
+    _write(out, record.in_toto_dsse_json)
+    try:
+        n = len(json.loads(record.in_toto_dsse_json).get("signatures", []))
+    except (ValueError, AttributeError):
+        n = 0
+    print("exported seal %s as an in-toto Statement in DSSE (%d signature(s)) -> %s" % (args.seal_id, n, out))
+    return EXIT_OK
+
+
+def _seal_lines(bundle, indent=""):
+    """Readable lines of a seal bundle (dict): seal id, suite, subject, digest, mode, anchor."""
+    from . import offline
+    receipt = bundle.get("receipt")
+    if not isinstance(receipt, dict):  # v2's base64 bytes (oms.decode has made them an object already; v1 has one)
+        receipt = offline.bundle_receipt(bundle)[0]
+    digest = receipt.get("digest") or {}
+    anchor = bundle.get("anchor") or {}
+    sigs = bundle.get("signatures") or {}
+    lines = ["format:         %s" % bundle.get("format"),
+             "seal id:        %s" % receipt.get("seal_id"),
+             "suite:          %s" % receipt.get("suite_id"),
+             "subject:        %s" % receipt.get("subject"),
+             "digest:         %s:%s" % (digest.get("algorithm"), digest.get("value")),
+             "stage:          %s" % receipt.get("stage"),
+             "committed at:   %s" % receipt.get("committed_at"),
+             "request id:     %s" % receipt.get("request_id")]
+    if receipt.get("labels"):
+        lines.append("labels:         %s" % json.dumps(receipt["labels"], sort_keys=True, ensure_ascii=False))
+    if receipt.get("parents"):
+        lines.append("parents:        %s" % ", ".join(receipt["parents"]))
+    lines.append("mode:           %s" % ("ANCHORED" if anchor and not sigs else "SIGNED" + (" + anchor" if anchor else "")))
+    if sigs:
+        lines.append("signatures:     %s" % ", ".join(sorted(sigs)))
+    if anchor:
+        lines.append("leaf / tree:    %s / %s (inclusion proof: %d hash(es), checkpoint by %s)" % (
+            anchor.get("leaf_index"), anchor.get("tree_size"), len(anchor.get("inclusion_proof") or []), anchor.get("checkpoint_suite_id")))
+        lines.append("checkpoint TSA: %s" % ("token present" if anchor.get("checkpoint_timestamp") else "no token"))
+    return [indent + line for line in lines]
+
+
+def _envelope_lines(env, payload):
+    lines = ["payload type:   %s" % env.get("payloadType")]
+    for s in env.get("signatures") or []:
+        lines.append("signature:      keyid %s (%d bytes)" % (s.get("keyid"), len(base64.b64decode(s.get("sig", "")))))
+    if not isinstance(payload, dict):
+        return lines + ["payload:        not a JSON object"]
+    lines.append("statement type: %s" % payload.get("_type"))
+    lines.append("predicate type: %s" % payload.get("predicateType"))
+    for s in payload.get("subject") or []:
+        lines.append("subject:        %s %s" % (s.get("name"), " ".join("%s:%s" % kv for kv in sorted((s.get("digest") or {}).items()))))
+    return lines
+
+
+def _inspect_lines(doc):
+    """Readable lines of a decoded (oms.decode) model.sig, DSSE envelope or seal bundle."""
+    from . import oms
+    kind = oms.kind_of(doc)
+    if kind == "model.sig":
+        vm = doc.get("verificationMaterial") or {}
+        env = doc["dsseEnvelope"]
+        payload = env["payload"]
+        hint = (vm.get("publicKey") or {}).get("hint")
+        key_id = ((env.get("signatures") or [{}])[0]).get("keyid") or hint
+        tsa = (vm.get("timestampVerificationData") or {}).get("rfc3161Timestamps") or []
+        lines = ["kind:           OMS model.sig (Sigstore bundle)",
+                 "media type:     %s" % doc.get("mediaType"),
+                 "key id:         %s" % key_id,
+                 "suite:          %s" % (key_id.rpartition("/")[0] if isinstance(key_id, str) else None),
+                 "key hint:       %s" % hint,
+                 "tlog entries:   %d" % len(vm.get("tlogEntries") or []),
+                 "TSA token:      %s" % ("present (%d)" % len(tsa) if tsa else "absent")]
+        lines += _envelope_lines(env, payload)
+        if isinstance(payload, dict):
+            pred = payload.get("predicate") or {}
+            ser = pred.get("serialization") or {}
+            res = pred.get("resources") or []
+            lines.append("serialization:  %s %s allow_symlinks=%s ignore_paths=%s" % (
+                ser.get("method"), ser.get("hash_type"), json.dumps(ser.get("allow_symlinks")), json.dumps(ser.get("ignore_paths"), ensure_ascii=False)))
+            lines.append("resources:      %d" % len(res))
+            lines += ["  %s  %s" % (r.get("digest"), r.get("name")) for r in res]
+            seal = pred.get(oms.SEAL_MEMBER)
+            if isinstance(seal, str):
+                seal = json.loads(seal)
+            if isinstance(seal, dict):
+                lines.append("sealer seal (%s):" % oms.SEAL_MEMBER)
+                lines += _seal_lines(seal, "  ")
+            else:
+                lines.append("sealer seal:    absent (%s not in the predicate)" % oms.SEAL_MEMBER)
+        return lines
+    if kind == "dsse":
+        payload = doc["payload"]
+        lines = ["kind:           in-toto Statement in a DSSE envelope"] + _envelope_lines(doc, payload)
+        pred = payload.get("predicate") if isinstance(payload, dict) else None
+        if isinstance(pred, dict):
+            parents = pred.get("parents") or []
+            lines.append("parents:        %d" % len(parents))
+            lines += ["  %s sha256:%s subject=%s" % (p.get("name"), (p.get("digest") or {}).get("sha256"),
+                                                     (p.get("annotations") or {}).get("subject")) for p in parents]
+            if isinstance(pred.get("seal"), dict):
+                lines.append("sealer seal:")
+                lines += _seal_lines(pred["seal"], "  ")
+        return lines
+    return ["kind:           Sealer seal bundle"] + _seal_lines(doc)
+
+
+def cmd_inspect(args):
+    """Offline: a model.sig, a DSSE export or a seal bundle, readable (or --json: decoded). Nothing is verified."""
+    from . import oms, offline
+    text = _read_text(args.file)
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        raise UsageError("%s is not JSON: %s" % (args.file, e)) from None
+    if oms.kind_of(doc) is None:
+        raise UsageError("%s is neither a model.sig, a DSSE envelope nor a Sealer seal bundle" % args.file)
+    try:
+        decoded = oms.decode(doc)
+        if args.json:
+            sys.stdout.write(json.dumps(decoded, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+            return EXIT_OK
+        lines = _inspect_lines(decoded)
+    except oms.Invalid as e:
+        raise UsageError("cannot read %s: %s" % (args.file, e.detail)) from None
+    except offline._Invalid as e:
+        raise UsageError("cannot read %s: %s" % (args.file, e.detail)) from None
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+        raise UsageError("cannot read %s: malformed (%s: %s)" % (args.file, type(e).__name__, e)) from None
+    print("\n".join(lines))
+    print("(not verified: sealer verify-model / verify-dsse / verify-offline check it)")
     return EXIT_OK
 
 
@@ -931,6 +1194,48 @@ def parser():
     vo.add_argument("--java-cli", metavar="CMD", help='also run the Java offline verifier for the ML-DSA half, e.g. "./sealer cli"')
     vo.set_defaults(func=cmd_verify_offline, offline=True)
 
+    hm = sub.add_parser("hash-model", help="print the OMS v1.0 statement of a model directory (canonical JSON; no server)",
+                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sm = sub.add_parser("seal-model", parents=[conn], help="seal a model directory as an OMS model.sig (FormatService.SealModel)",
+                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    vm = sub.add_parser("verify-model", help="verify a model.sig and re-hash the model, no server (exit 0 valid, 2 invalid: "
+                        "each changed/added/removed file printed)", epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    for c in (hm, sm, vm):
+        c.add_argument("dir", metavar="DIR", help="the model directory")
+        c.add_argument("--signature", metavar="FILE", help="the model.sig (default: DIR/model.sig; ignored when hashing if inside DIR)")
+    for c in (hm, sm):
+        c.add_argument("--ignore", action="append", default=[], metavar="PATH",
+                       help="also ignore this path, relative to DIR (repeatable; .git, .gitattributes, .github, .gitignore always are)")
+        c.add_argument("--allow-symlinks", action="store_true", help="hash the target of a symbolic link to a file under the link's name")
+    hm.set_defaults(func=cmd_hash_model, offline=True)
+    sm.add_argument("--stage", default="other", help="lifecycle stage (default: other)")
+    sm.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="a label (repeatable)")
+    sm.add_argument("--parent", action="append", default=[], metavar="SEAL_ID", help="seal id this seal depends on (repeatable)")
+    sm.add_argument("--request-id", help="idempotency key (default: derived from the absolute path and the statement's digest)")
+    sm.set_defaults(func=cmd_seal_model)
+    vm.add_argument("--trust-bundle", required=True, metavar="FILE", help="the pinned trust bundle JSON")
+    vm.set_defaults(func=cmd_verify_model, offline=True)
+
+    vd = sub.add_parser("verify-dsse", help="verify a seal's in-toto/DSSE export (sealer export), no server "
+                        "(Ed25519 in Python; ML-DSA: sealer cli verify --dsse)", epilog=EXIT_CODES_HELP,
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    vd.add_argument("file", metavar="FILE", help="the DSSE envelope JSON")
+    vd.add_argument("path", nargs="?", metavar="PATH", help="the file or directory that was sealed (optional)")
+    vd.add_argument("--trust-bundle", required=True, metavar="FILE", help="the pinned trust bundle JSON")
+    vd.set_defaults(func=cmd_verify_dsse, offline=True)
+
+    ins = sub.add_parser("inspect", help="print a model.sig, a DSSE export or a seal bundle readably (nothing verified)",
+                         epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ins.add_argument("file", metavar="FILE")
+    ins.add_argument("--json", action="store_true", help="the decoded structure as JSON (payloads and receipts decoded)")
+    ins.set_defaults(func=cmd_inspect, offline=True)
+
+    ex = sub.add_parser("export", parents=[conn], help="a seal as an in-toto Statement in a dual-signed DSSE envelope (auditor)",
+                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ex.add_argument("seal_id", metavar="SEAL_ID")
+    ex.add_argument("--out", metavar="FILE", help="where the envelope goes (default: SEAL_ID.dsse.json)")
+    ex.set_defaults(func=cmd_export)
+
     v = sub.add_parser("verify", parents=[conn], help="re-hash PATH and verify it against a seal",
                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     v.add_argument("path", metavar="PATH", help="the file or directory that was sealed")
@@ -983,6 +1288,9 @@ def main(argv=None):
         with Client(args.target, creds, args.timeout) as client:
             return args.func(args, client)
     except UsageError as e:
+        print("error: %s" % e, file=sys.stderr)
+        return EXIT_ERROR
+    except ModelError as e:
         print("error: %s" % e, file=sys.stderr)
         return EXIT_ERROR
     except OSError as e:

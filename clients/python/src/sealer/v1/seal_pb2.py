@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14sealer/v1/seal.proto\x12\tsealer.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"F\n\x06\x44igest\x12-\n\talgorithm\x18\x01 \x01(\x0e\x32\x1a.sealer.v1.DigestAlgorithm\x12\r\n\x05value\x18\x02 \x01(\x0c\"\x97\x01\n\x06\x41nchor\x12\x12\n\nleaf_index\x18\x01 \x01(\x03\x12\x11\n\ttree_size\x18\x02 \x01(\x03\x12\x17\n\x0finclusion_proof\x18\x03 \x03(\x0c\x12\x12\n\ncheckpoint\x18\x04 \x01(\t\x12\x1b\n\x13\x63heckpoint_suite_id\x18\x05 \x01(\t\x12\x1c\n\x14\x63heckpoint_timestamp\x18\x06 \x01(\x0c\"\xa6\x02\n\x0bSealRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12!\n\x06\x64igest\x18\x02 \x01(\x0b\x32\x11.sealer.v1.Digest\x12\x0f\n\x07subject\x18\x03 \x01(\t\x12\x1f\n\x05stage\x18\x04 \x01(\x0e\x32\x10.sealer.v1.Stage\x12\x32\n\x06labels\x18\x05 \x03(\x0b\x32\".sealer.v1.SealRequest.LabelsEntry\x12\x17\n\x0fparent_seal_ids\x18\x06 \x03(\t\x12!\n\x04mode\x18\x07 \x01(\x0e\x32\x13.sealer.v1.SealMode\x12\x0f\n\x07\x63ompact\x18\x08 \x01(\x08\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xd4\x01\n\nSealRecord\x12\x0f\n\x07seal_id\x18\x01 \x01(\t\x12\x10\n\x08suite_id\x18\x02 \x01(\t\x12\x14\n\x0creceipt_json\x18\x03 \x01(\x0c\x12\x19\n\x11\x65\x64\x32\x35\x35\x31\x39_signature\x18\x04 \x01(\x0c\x12\x18\n\x10ml_dsa_signature\x18\x05 \x01(\x0c\x12\x12\n\nrequest_id\x18\x06 \x01(\t\x12\x30\n\x0c\x63ommitted_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nleaf_index\x18\x08 \x01(\x03\"\x82\x01\n\x0cSealResponse\x12#\n\x04seal\x18\x01 \x01(\x0b\x32\x15.sealer.v1.SealRecord\x12\x18\n\x10seal_bundle_json\x18\x02 \x01(\t\x12\x10\n\x08replayed\x18\x03 \x01(\x08\x12!\n\x06\x61nchor\x18\x04 \x01(\x0b\x32\x11.sealer.v1.Anchor\"\x92\x01\n\rVerifyRequest\x12%\n\x04seal\x18\x01 \x01(\x0b\x32\x15.sealer.v1.SealRecordH\x00\x12\x11\n\x07seal_id\x18\x02 \x01(\tH\x00\x12\x1a\n\x10seal_bundle_json\x18\x04 \x01(\tH\x00\x12!\n\x06\x64igest\x18\x03 \x01(\x0b\x32\x11.sealer.v1.DigestB\x08\n\x06target\"x\n\x0eVerifyResponse\x12#\n\x07verdict\x18\x01 \x01(\x0e\x32\x12.sealer.v1.Verdict\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\x12\x0f\n\x07seal_id\x18\x04 \x01(\t\x12\x10\n\x08suite_id\x18\x05 \x01(\t\"!\n\x0eGetSealRequest\x12\x0f\n\x07seal_id\x18\x01 \x01(\t\"\xd9\x01\n\x10ListSealsRequest\x12\x14\n\nrequest_id\x18\x01 \x01(\tH\x00\x12)\n\tcommitted\x18\x02 \x01(\x0b\x32\x14.sealer.v1.TimeRangeH\x00\x12\x11\n\x07subject\x18\x03 \x01(\tH\x00\x12\x10\n\x06signer\x18\x04 \x01(\tH\x00\x12\x1f\n\x05stage\x18\x14 \x01(\x0e\x32\x10.sealer.v1.Stage\x12\r\n\x05label\x18\x15 \x01(\t\x12\x11\n\tpage_size\x18\n \x01(\x05\x12\x12\n\npage_token\x18\x0b \x01(\tB\x08\n\x06\x66ilter\"]\n\tTimeRange\x12(\n\x04\x66rom\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x11ListSealsResponse\x12$\n\x05seals\x18\x01 \x03(\x0b\x32\x15.sealer.v1.SealRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*v\n\x0f\x44igestAlgorithm\x12 \n\x1c\x44IGEST_ALGORITHM_UNSPECIFIED\x10\x00\x12\x0b\n\x07SHA_256\x10\x01\x12\x0b\n\x07SHA_384\x10\x02\x12\x0b\n\x07SHA_512\x10\x03\x12\x0c\n\x08SHA3_256\x10\x04\x12\x0c\n\x08SHA3_512\x10\x05*\xc8\x01\n\x05Stage\x12\x15\n\x11STAGE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x44\x41TA_COLLECTION\x10\x01\x12\x14\n\x10\x44\x41TA_PREPARATION\x10\x02\x12\x15\n\x11MODEL_DEVELOPMENT\x10\x03\x12\x0c\n\x08TRAINING\x10\x04\x12\x0e\n\nEVALUATION\x10\x05\x12\x0e\n\nDEPLOYMENT\x10\x06\x12\x0e\n\nMONITORING\x10\x07\x12\x0e\n\nRETIREMENT\x10\x08\x12\r\n\tINFERENCE\x10\t\x12\t\n\x05OTHER\x10\n*?\n\x08SealMode\x12\x19\n\x15SEAL_MODE_UNSPECIFIED\x10\x00\x12\n\n\x06SIGNED\x10\x01\x12\x0c\n\x08\x41NCHORED\x10\x02*:\n\x07Verdict\x12\x17\n\x13VERDICT_UNSPECIFIED\x10\x00\x12\t\n\x05VALID\x10\x01\x12\x0b\n\x07INVALID\x10\x02\x32\x96\x03\n\x0bSealService\x12\x37\n\x04Seal\x12\x16.sealer.v1.SealRequest\x1a\x17.sealer.v1.SealResponse\x12\x41\n\nSealStream\x12\x16.sealer.v1.SealRequest\x1a\x17.sealer.v1.SealResponse(\x01\x30\x01\x12=\n\x06Verify\x12\x18.sealer.v1.VerifyRequest\x1a\x19.sealer.v1.VerifyResponse\x12;\n\x07GetSeal\x12\x19.sealer.v1.GetSealRequest\x1a\x15.sealer.v1.SealRecord\x12\x46\n\tListSeals\x12\x1b.sealer.v1.ListSealsRequest\x1a\x1c.sealer.v1.ListSealsResponse\x12G\n\x0cVerifyStream\x12\x18.sealer.v1.VerifyRequest\x1a\x19.sealer.v1.VerifyResponse(\x01\x30\x01\x42!\n\x12\x64\x65v.sealer.grpc.v1B\tSealProtoP\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14sealer/v1/seal.proto\x12\tsealer.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"F\n\x06\x44igest\x12-\n\talgorithm\x18\x01 \x01(\x0e\x32\x1a.sealer.v1.DigestAlgorithm\x12\r\n\x05value\x18\x02 \x01(\x0c\"\x97\x01\n\x06\x41nchor\x12\x12\n\nleaf_index\x18\x01 \x01(\x03\x12\x11\n\ttree_size\x18\x02 \x01(\x03\x12\x17\n\x0finclusion_proof\x18\x03 \x03(\x0c\x12\x12\n\ncheckpoint\x18\x04 \x01(\t\x12\x1b\n\x13\x63heckpoint_suite_id\x18\x05 \x01(\t\x12\x1c\n\x14\x63heckpoint_timestamp\x18\x06 \x01(\x0c\"\xa6\x02\n\x0bSealRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12!\n\x06\x64igest\x18\x02 \x01(\x0b\x32\x11.sealer.v1.Digest\x12\x0f\n\x07subject\x18\x03 \x01(\t\x12\x1f\n\x05stage\x18\x04 \x01(\x0e\x32\x10.sealer.v1.Stage\x12\x32\n\x06labels\x18\x05 \x03(\x0b\x32\".sealer.v1.SealRequest.LabelsEntry\x12\x17\n\x0fparent_seal_ids\x18\x06 \x03(\t\x12!\n\x04mode\x18\x07 \x01(\x0e\x32\x13.sealer.v1.SealMode\x12\x0f\n\x07\x63ompact\x18\x08 \x01(\x08\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xef\x01\n\nSealRecord\x12\x0f\n\x07seal_id\x18\x01 \x01(\t\x12\x10\n\x08suite_id\x18\x02 \x01(\t\x12\x14\n\x0creceipt_json\x18\x03 \x01(\x0c\x12\x19\n\x11\x65\x64\x32\x35\x35\x31\x39_signature\x18\x04 \x01(\x0c\x12\x18\n\x10ml_dsa_signature\x18\x05 \x01(\x0c\x12\x12\n\nrequest_id\x18\x06 \x01(\t\x12\x30\n\x0c\x63ommitted_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nleaf_index\x18\x08 \x01(\x03\x12\x19\n\x11in_toto_dsse_json\x18\t \x01(\t\"\x82\x01\n\x0cSealResponse\x12#\n\x04seal\x18\x01 \x01(\x0b\x32\x15.sealer.v1.SealRecord\x12\x18\n\x10seal_bundle_json\x18\x02 \x01(\t\x12\x10\n\x08replayed\x18\x03 \x01(\x08\x12!\n\x06\x61nchor\x18\x04 \x01(\x0b\x32\x11.sealer.v1.Anchor\"\x92\x01\n\rVerifyRequest\x12%\n\x04seal\x18\x01 \x01(\x0b\x32\x15.sealer.v1.SealRecordH\x00\x12\x11\n\x07seal_id\x18\x02 \x01(\tH\x00\x12\x1a\n\x10seal_bundle_json\x18\x04 \x01(\tH\x00\x12!\n\x06\x64igest\x18\x03 \x01(\x0b\x32\x11.sealer.v1.DigestB\x08\n\x06target\"x\n\x0eVerifyResponse\x12#\n\x07verdict\x18\x01 \x01(\x0e\x32\x12.sealer.v1.Verdict\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\x12\x0f\n\x07seal_id\x18\x04 \x01(\t\x12\x10\n\x08suite_id\x18\x05 \x01(\t\"J\n\x0eGetSealRequest\x12\x0f\n\x07seal_id\x18\x01 \x01(\t\x12\'\n\x06\x65xport\x18\x02 \x01(\x0e\x32\x17.sealer.v1.ExportFormat\"\xd9\x01\n\x10ListSealsRequest\x12\x14\n\nrequest_id\x18\x01 \x01(\tH\x00\x12)\n\tcommitted\x18\x02 \x01(\x0b\x32\x14.sealer.v1.TimeRangeH\x00\x12\x11\n\x07subject\x18\x03 \x01(\tH\x00\x12\x10\n\x06signer\x18\x04 \x01(\tH\x00\x12\x1f\n\x05stage\x18\x14 \x01(\x0e\x32\x10.sealer.v1.Stage\x12\r\n\x05label\x18\x15 \x01(\t\x12\x11\n\tpage_size\x18\n \x01(\x05\x12\x12\n\npage_token\x18\x0b \x01(\tB\x08\n\x06\x66ilter\"]\n\tTimeRange\x12(\n\x04\x66rom\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x02to\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"R\n\x11ListSealsResponse\x12$\n\x05seals\x18\x01 \x03(\x0b\x32\x15.sealer.v1.SealRecord\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*v\n\x0f\x44igestAlgorithm\x12 \n\x1c\x44IGEST_ALGORITHM_UNSPECIFIED\x10\x00\x12\x0b\n\x07SHA_256\x10\x01\x12\x0b\n\x07SHA_384\x10\x02\x12\x0b\n\x07SHA_512\x10\x03\x12\x0c\n\x08SHA3_256\x10\x04\x12\x0c\n\x08SHA3_512\x10\x05*\xc8\x01\n\x05Stage\x12\x15\n\x11STAGE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x44\x41TA_COLLECTION\x10\x01\x12\x14\n\x10\x44\x41TA_PREPARATION\x10\x02\x12\x15\n\x11MODEL_DEVELOPMENT\x10\x03\x12\x0c\n\x08TRAINING\x10\x04\x12\x0e\n\nEVALUATION\x10\x05\x12\x0e\n\nDEPLOYMENT\x10\x06\x12\x0e\n\nMONITORING\x10\x07\x12\x0e\n\nRETIREMENT\x10\x08\x12\r\n\tINFERENCE\x10\t\x12\t\n\x05OTHER\x10\n*?\n\x08SealMode\x12\x19\n\x15SEAL_MODE_UNSPECIFIED\x10\x00\x12\n\n\x06SIGNED\x10\x01\x12\x0c\n\x08\x41NCHORED\x10\x02*:\n\x07Verdict\x12\x17\n\x13VERDICT_UNSPECIFIED\x10\x00\x12\t\n\x05VALID\x10\x01\x12\x0b\n\x07INVALID\x10\x02*?\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x10\n\x0cIN_TOTO_DSSE\x10\x01\x32\x96\x03\n\x0bSealService\x12\x37\n\x04Seal\x12\x16.sealer.v1.SealRequest\x1a\x17.sealer.v1.SealResponse\x12\x41\n\nSealStream\x12\x16.sealer.v1.SealRequest\x1a\x17.sealer.v1.SealResponse(\x01\x30\x01\x12=\n\x06Verify\x12\x18.sealer.v1.VerifyRequest\x1a\x19.sealer.v1.VerifyResponse\x12;\n\x07GetSeal\x12\x19.sealer.v1.GetSealRequest\x1a\x15.sealer.v1.SealRecord\x12\x46\n\tListSeals\x12\x1b.sealer.v1.ListSealsRequest\x1a\x1c.sealer.v1.ListSealsResponse\x12G\n\x0cVerifyStream\x12\x18.sealer.v1.VerifyRequest\x1a\x19.sealer.v1.VerifyResponse(\x01\x30\x01\x42!\n\x12\x64\x65v.sealer.grpc.v1B\tSealProtoP\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sealer.v1.seal_pb2', globals())
@@ -24,14 +24,16 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._serialized_options = b'\n\022dev.sealer.grpc.v1B\tSealProtoP\001'
   _SEALREQUEST_LABELSENTRY._options = None
   _SEALREQUEST_LABELSENTRY._serialized_options = b'8\001'
-  _DIGESTALGORITHM._serialized_start=1644
-  _DIGESTALGORITHM._serialized_end=1762
-  _STAGE._serialized_start=1765
-  _STAGE._serialized_end=1965
-  _SEALMODE._serialized_start=1967
-  _SEALMODE._serialized_end=2030
-  _VERDICT._serialized_start=2032
-  _VERDICT._serialized_end=2090
+  _DIGESTALGORITHM._serialized_start=1712
+  _DIGESTALGORITHM._serialized_end=1830
+  _STAGE._serialized_start=1833
+  _STAGE._serialized_end=2033
+  _SEALMODE._serialized_start=2035
+  _SEALMODE._serialized_end=2098
+  _VERDICT._serialized_start=2100
+  _VERDICT._serialized_end=2158
+  _EXPORTFORMAT._serialized_start=2160
+  _EXPORTFORMAT._serialized_end=2223
   _DIGEST._serialized_start=68
   _DIGEST._serialized_end=138
   _ANCHOR._serialized_start=141
@@ -41,21 +43,21 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _SEALREQUEST_LABELSENTRY._serialized_start=544
   _SEALREQUEST_LABELSENTRY._serialized_end=589
   _SEALRECORD._serialized_start=592
-  _SEALRECORD._serialized_end=804
-  _SEALRESPONSE._serialized_start=807
-  _SEALRESPONSE._serialized_end=937
-  _VERIFYREQUEST._serialized_start=940
-  _VERIFYREQUEST._serialized_end=1086
-  _VERIFYRESPONSE._serialized_start=1088
-  _VERIFYRESPONSE._serialized_end=1208
-  _GETSEALREQUEST._serialized_start=1210
-  _GETSEALREQUEST._serialized_end=1243
-  _LISTSEALSREQUEST._serialized_start=1246
-  _LISTSEALSREQUEST._serialized_end=1463
-  _TIMERANGE._serialized_start=1465
-  _TIMERANGE._serialized_end=1558
-  _LISTSEALSRESPONSE._serialized_start=1560
-  _LISTSEALSRESPONSE._serialized_end=1642
-  _SEALSERVICE._serialized_start=2093
-  _SEALSERVICE._serialized_end=2499
+  _SEALRECORD._serialized_end=831
+  _SEALRESPONSE._serialized_start=834
+  _SEALRESPONSE._serialized_end=964
+  _VERIFYREQUEST._serialized_start=967
+  _VERIFYREQUEST._serialized_end=1113
+  _VERIFYRESPONSE._serialized_start=1115
+  _VERIFYRESPONSE._serialized_end=1235
+  _GETSEALREQUEST._serialized_start=1237
+  _GETSEALREQUEST._serialized_end=1311
+  _LISTSEALSREQUEST._serialized_start=1314
+  _LISTSEALSREQUEST._serialized_end=1531
+  _TIMERANGE._serialized_start=1533
+  _TIMERANGE._serialized_end=1626
+  _LISTSEALSRESPONSE._serialized_start=1628
+  _LISTSEALSRESPONSE._serialized_end=1710
+  _SEALSERVICE._serialized_start=2226
+  _SEALSERVICE._serialized_end=2632
 # @@protoc_insertion_point(module_scope)
