@@ -15,7 +15,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from sealer.v1 import seal_pb2 as sealer_dot_v1_dot_seal__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15sealer/v1/audit.proto\x12\tsealer.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14sealer/v1/seal.proto\"\x86\x01\n\x16ListAuditEventsRequest\x12&\n\x08occurred\x18\x01 \x01(\x0b\x32\x14.sealer.v1.TimeRange\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x11\n\tpage_size\x18\n \x01(\x05\x12\x12\n\npage_token\x18\x0b \x01(\t\"\xa0\x01\n\nAuditEvent\x12\x11\n\tevent_seq\x18\x01 \x01(\x03\x12/\n\x0boccurred_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x61\x63tor\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x0e\n\x06target\x18\x05 \x01(\t\x12\x0f\n\x07outcome\x18\x06 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x07 \x01(\t\"Y\n\x17ListAuditEventsResponse\x12%\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x15.sealer.v1.AuditEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xba\x02\n\x1aMaterializeEvidenceRequest\x12\x11\n\x07seal_id\x18\x01 \x01(\tH\x00\x12\x14\n\nrequest_id\x18\x02 \x01(\tH\x00\x12)\n\tcommitted\x18\x03 \x01(\x0b\x32\x14.sealer.v1.TimeRangeH\x00\x12\x11\n\x07subject\x18\x04 \x01(\tH\x00\x12\x10\n\x06signer\x18\x05 \x01(\tH\x00\x12)\n\x06reason\x18\x06 \x01(\x0e\x32\x19.sealer.v1.EvidenceReason\x12\x17\n\x0finclude_lineage\x18\x07 \x01(\x08\x12\x15\n\rallow_partial\x18\x08 \x01(\x08\x12\x17\n\x0finclude_in_toto\x18\t \x01(\x08\x12\x11\n\tpage_size\x18\n \x01(\x05\x12\x12\n\npage_token\x18\x0b \x01(\tB\x08\n\x06target\"\x8a\x01\n\x1bMaterializeEvidenceResponse\x12\x14\n\x0cpackage_json\x18\x01 \x01(\x0c\x12\x16\n\x0epackage_sha256\x18\x02 \x01(\x0c\x12\x12\n\nseal_count\x18\x03 \x01(\x05\x12\x10\n\x08\x63omplete\x18\x04 \x01(\x08\x12\x17\n\x0fnext_page_token\x18\x05 \x01(\t*\xa9\x01\n\x0e\x45videnceReason\x12\x1f\n\x1b\x45VIDENCE_REASON_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45VIDENCE_REASON_AUDIT\x10\x01\x12\x1d\n\x19\x45VIDENCE_REASON_REGULATOR\x10\x02\x12\x1c\n\x18\x45VIDENCE_REASON_INCIDENT\x10\x03\x12\x1e\n\x1a\x45VIDENCE_REASON_LEGAL_HOLD\x10\x04\x32\xce\x01\n\x0c\x41uditService\x12X\n\x0fListAuditEvents\x12!.sealer.v1.ListAuditEventsRequest\x1a\".sealer.v1.ListAuditEventsResponse\x12\x64\n\x13MaterializeEvidence\x12%.sealer.v1.MaterializeEvidenceRequest\x1a&.sealer.v1.MaterializeEvidenceResponseB\"\n\x12\x64\x65v.sealer.grpc.v1B\nAuditProtoP\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15sealer/v1/audit.proto\x12\tsealer.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x14sealer/v1/seal.proto\"\x86\x01\n\x16ListAuditEventsRequest\x12&\n\x08occurred\x18\x01 \x01(\x0b\x32\x14.sealer.v1.TimeRange\x12\r\n\x05\x61\x63tor\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x11\n\tpage_size\x18\n \x01(\x05\x12\x12\n\npage_token\x18\x0b \x01(\t\"\xa0\x01\n\nAuditEvent\x12\x11\n\tevent_seq\x18\x01 \x01(\x03\x12/\n\x0boccurred_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x61\x63tor\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x0e\n\x06target\x18\x05 \x01(\t\x12\x0f\n\x07outcome\x18\x06 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x07 \x01(\t\"Y\n\x17ListAuditEventsResponse\x12%\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x15.sealer.v1.AuditEvent\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xba\x02\n\x1aMaterializeEvidenceRequest\x12\x11\n\x07seal_id\x18\x01 \x01(\tH\x00\x12\x14\n\nrequest_id\x18\x02 \x01(\tH\x00\x12)\n\tcommitted\x18\x03 \x01(\x0b\x32\x14.sealer.v1.TimeRangeH\x00\x12\x11\n\x07subject\x18\x04 \x01(\tH\x00\x12\x10\n\x06signer\x18\x05 \x01(\tH\x00\x12)\n\x06reason\x18\x06 \x01(\x0e\x32\x19.sealer.v1.EvidenceReason\x12\x17\n\x0finclude_lineage\x18\x07 \x01(\x08\x12\x15\n\rallow_partial\x18\x08 \x01(\x08\x12\x17\n\x0finclude_in_toto\x18\t \x01(\x08\x12\x11\n\tpage_size\x18\n \x01(\x05\x12\x12\n\npage_token\x18\x0b \x01(\tB\x08\n\x06target\"\xa5\x01\n\x1bMaterializeEvidenceResponse\x12\x14\n\x0cpackage_json\x18\x01 \x01(\x0c\x12\x16\n\x0epackage_sha256\x18\x02 \x01(\x0c\x12\x12\n\nseal_count\x18\x03 \x01(\x05\x12\x10\n\x08\x63omplete\x18\x04 \x01(\x08\x12\x17\n\x0fnext_page_token\x18\x05 \x01(\t\x12\x19\n\x11in_toto_dsse_json\x18\x06 \x03(\t*\xa9\x01\n\x0e\x45videnceReason\x12\x1f\n\x1b\x45VIDENCE_REASON_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45VIDENCE_REASON_AUDIT\x10\x01\x12\x1d\n\x19\x45VIDENCE_REASON_REGULATOR\x10\x02\x12\x1c\n\x18\x45VIDENCE_REASON_INCIDENT\x10\x03\x12\x1e\n\x1a\x45VIDENCE_REASON_LEGAL_HOLD\x10\x04\x32\xce\x01\n\x0c\x41uditService\x12X\n\x0fListAuditEvents\x12!.sealer.v1.ListAuditEventsRequest\x1a\".sealer.v1.ListAuditEventsResponse\x12\x64\n\x13MaterializeEvidence\x12%.sealer.v1.MaterializeEvidenceRequest\x1a&.sealer.v1.MaterializeEvidenceResponseB\"\n\x12\x64\x65v.sealer.grpc.v1B\nAuditProtoP\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'sealer.v1.audit_pb2', globals())
@@ -23,8 +23,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\n\022dev.sealer.grpc.v1B\nAuditProtoP\001'
-  _EVIDENCEREASON._serialized_start=941
-  _EVIDENCEREASON._serialized_end=1110
+  _EVIDENCEREASON._serialized_start=968
+  _EVIDENCEREASON._serialized_end=1137
   _LISTAUDITEVENTSREQUEST._serialized_start=92
   _LISTAUDITEVENTSREQUEST._serialized_end=226
   _AUDITEVENT._serialized_start=229
@@ -34,7 +34,7 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _MATERIALIZEEVIDENCEREQUEST._serialized_start=483
   _MATERIALIZEEVIDENCEREQUEST._serialized_end=797
   _MATERIALIZEEVIDENCERESPONSE._serialized_start=800
-  _MATERIALIZEEVIDENCERESPONSE._serialized_end=938
-  _AUDITSERVICE._serialized_start=1113
-  _AUDITSERVICE._serialized_end=1319
+  _MATERIALIZEEVIDENCERESPONSE._serialized_end=965
+  _AUDITSERVICE._serialized_start=1140
+  _AUDITSERVICE._serialized_end=1346
 # @@protoc_insertion_point(module_scope)
