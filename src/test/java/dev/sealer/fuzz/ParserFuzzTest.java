@@ -21,7 +21,8 @@ import java.util.Optional;
 /**
  * Coverage-guided fuzzing (Jazzer) of every parser that reads bytes from outside: the strict JSON reader, the
  * checkpoint body and signed-note parsers, receipts, seal bundles and trust bundles, and the offline verifier on
- * whatever bundle parses. The only failure any of them may raise is a {@link SealerException} with its reason;
+ * whatever bundle parses; the formats other tools read (OMS statements, Sigstore bundles, DSSE envelopes) and their
+ * verifiers. The only failure any of them may raise is a {@link SealerException} with its reason;
  * anything else (an unchecked exception, a stack overflow, a hang) is a finding.
  *
  * <p>In the test suite each target runs over its corpus in {@code src/test/resources/dev/sealer/fuzz/ParserFuzzTestInputs/}
@@ -90,6 +91,35 @@ class ParserFuzzTest {
             return;
         }
         Verdict v = VERIFIER.verify(bundle, Optional.of(new Digest(DigestAlgorithm.SHA_256, new byte[32])));
+        if (!v.valid() && v.reason() == null) {
+            throw new AssertionError("an INVALID verdict without a reason: " + v.detail());
+        }
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void formatInputs(byte[] input) {
+        String text = new String(input, StandardCharsets.UTF_8);
+        try {
+            dev.sealer.core.format.OmsStatement.parse(input);
+        } catch (SealerException expected) {
+            // a reasoned refusal
+        }
+        try {
+            dev.sealer.core.format.SigstoreBundle bundle = dev.sealer.core.format.SigstoreBundle.parse(text);
+            Verdict v = dev.sealer.core.format.ModelSignature.verify(bundle, VERIFIER).verdict();
+            if (!v.valid() && v.reason() == null) {
+                throw new AssertionError("an INVALID verdict without a reason: " + v.detail());
+            }
+        } catch (SealerException expected) {
+            // a reasoned refusal
+        }
+        dev.sealer.core.format.Dsse.Envelope env;
+        try {
+            env = dev.sealer.core.format.Dsse.Envelope.fromJsonValue(Json.parseObject(input));
+        } catch (SealerException expected) {
+            return;
+        }
+        Verdict v = dev.sealer.core.format.SealAttestation.verify(env, VERIFIER).verdict();
         if (!v.valid() && v.reason() == null) {
             throw new AssertionError("an INVALID verdict without a reason: " + v.detail());
         }
