@@ -3,7 +3,6 @@ package dev.sealer.cli;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.format.Dsse;
 import dev.sealer.core.format.ModelSignature;
-import dev.sealer.core.format.OmsHasher;
 import dev.sealer.core.format.SealAttestation;
 import dev.sealer.core.format.SigstoreBundle;
 import dev.sealer.core.json.Json;
@@ -45,9 +44,9 @@ final class FormatVerification {
             out.println("VALID: " + checked.verdict().detail() + " (model files not checked: give --model DIR)");
             return VerifyCommand.VALID;
         }
-        OmsHasher.Comparison c;
+        ModelDirectory.Comparison c;
         try {
-            c = OmsHasher.compare(checked.statement(), model);
+            c = ModelDirectory.compare(checked.statement(), model);
         } catch (IOException | RuntimeException e) {
             err.println("sealer verify: cannot hash " + model + ": " + e.getMessage());
             return VerifyCommand.ERROR;

@@ -1,7 +1,6 @@
 package dev.sealer.cli;
 
 import com.google.protobuf.ByteString;
-import dev.sealer.core.format.OmsHasher;
 import dev.sealer.core.format.OmsStatement;
 import dev.sealer.core.json.CanonicalJson;
 import dev.sealer.grpc.v1.FormatServiceGrpc;
@@ -62,7 +61,7 @@ public final class ModelCommand implements Runnable {
             if (sig.startsWith(abs) && !sig.equals(abs)) {
                 all.add(abs.relativize(sig).toString().replace('\\', '/'));
             }
-            return OmsHasher.hash(dir, all, allowSymlinks);
+            return ModelDirectory.hash(dir, all, allowSymlinks);
         }
     }
 

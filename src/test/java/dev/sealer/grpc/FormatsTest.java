@@ -12,7 +12,7 @@ import dev.sealer.core.crypto.SignatureAlgorithm;
 import dev.sealer.core.format.Dsse;
 import dev.sealer.core.format.KeyIds;
 import dev.sealer.core.format.ModelSignature;
-import dev.sealer.core.format.OmsHasher;
+import dev.sealer.cli.ModelDirectory;
 import dev.sealer.core.format.OmsStatement;
 import dev.sealer.core.format.SealAttestation;
 import dev.sealer.core.format.SigstoreBundle;
@@ -141,7 +141,7 @@ class FormatsTest {
     }
 
     private SealModelResponse sealModel(Path dir, String requestId) throws IOException {
-        OmsStatement st = OmsHasher.hash(dir, List.of("model.sig"), false);
+        OmsStatement st = ModelDirectory.hash(dir, List.of("model.sig"), false);
         SealModelResponse r = formats.sealModel(SealModelRequest.newBuilder().setRequestId(requestId).setStage(Stage.TRAINING)
                 .putLabels("team", "ml-platform").setStatement(ByteString.copyFrom(CanonicalJson.write(st.toJsonValue()))).build());
         Files.writeString(dir.resolve("model.sig"), r.getModelSigJson());
@@ -278,7 +278,7 @@ class FormatsTest {
 
     @Test
     void sealModel_statementsThatAreNotOmsStatements_refusedWithInvalidStatementAndNothingStored() throws Exception {
-        Map<String, Object> good = OmsHasher.hash(model("refused"), List.of(), false).toJsonValue();
+        Map<String, Object> good = ModelDirectory.hash(model("refused"), List.of(), false).toJsonValue();
         List<byte[]> bad = new ArrayList<>();
         bad.add("not json".getBytes(StandardCharsets.UTF_8));
         bad.add(new byte[] {(byte) 0xff, (byte) 0xfe, '{'});

@@ -65,7 +65,7 @@ public final class ModelSignature {
      * Checks a model.sig: the Ed25519 DSSE signature by a suite the trust bundle certifies (and not
      * revoked before the seal), the statement, and the Sealer seal of S0 (as {@code sealer verify
      * --seal} with the artifact digest SHA-256(S0)). The model directory is compared separately
-     * ({@link OmsHasher#compare}) with {@link Checked#statement()}.
+     * ({@code cli.ModelDirectory.compare}) with {@link Checked#statement()}.
      */
     public static Checked verify(SigstoreBundle bundle, SealVerifier verifier) {
         Dsse.Envelope env = bundle.envelope();

@@ -208,8 +208,18 @@ public record OmsStatement(String modelName, boolean allowSymlinks, List<String>
         }
     }
 
+    /** True when {@code name} is an ignored path or lies under one (whole path components: {@code .git} does not ignore {@code .gitkeep}). */
+    public static boolean ignores(java.util.Collection<String> ignorePaths, String name) {
+        for (String i : ignorePaths) {
+            if (name.equals(i) || name.startsWith(i + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A resource name: relative, {@code /}-separated, no empty, {@code .} or {@code ..} component, no control character. */
-    static void checkName(String name, String at) {
+    public static void checkName(String name, String at) {
         if (name.isEmpty() || name.length() > MAX_NAME_CHARS) {
             throw invalid(at + ": 1.." + MAX_NAME_CHARS + " characters");
         }

@@ -33,29 +33,6 @@ class OmsFormatTest {
     @TempDir
     Path tmp;
 
-    @SuppressWarnings("unchecked")
-    @Test
-    void sharedVector_directoryHashesToTheExpectedStatementCanonicalBytesAndDigest() throws Exception {
-        Map<String, Object> v;
-        try (InputStream in = getClass().getResourceAsStream("/vectors/oms-hashing.json")) {
-            v = Json.parseObject(in.readAllBytes());
-        }
-        Path dir = tmp.resolve(Json.string(v, "model_name"));
-        for (Map.Entry<String, Object> f : Json.object(v, "files").entrySet()) {
-            Path p = dir.resolve(f.getKey());
-            Files.createDirectories(p.getParent());
-            Files.writeString(p, (String) f.getValue(), StandardCharsets.UTF_8);
-        }
-        List<String> ignore = new ArrayList<>((List<String>) (List<?>) Json.array(v, "ignore"));
-        ignore.add("model.sig");
-        OmsStatement s = OmsHasher.hash(dir, ignore, false);
-        assertEquals(Json.string(v, "canonical"), new String(s.canonicalBytes(), StandardCharsets.US_ASCII));
-        assertEquals(Json.string(v, "canonical_sha256"), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.canonicalBytes())));
-        assertEquals(CanonicalJson.writeString(Json.object(v, "statement")), CanonicalJson.writeString(s.toJsonValue()));
-        // and it reads back as the same statement
-        assertEquals(CanonicalJson.writeString(s.toJsonValue()), CanonicalJson.writeString(OmsStatement.parse(s.canonicalBytes()).toJsonValue()));
-    }
-
     @Test
     void nameOrder_isByPathComponentsThenCodePoints_notByUtf16Strings() {
         assertTrue(OmsStatement.NAME_ORDER.compare("a/b", "a-c") < 0, "a/b before a-c: \"a\" < \"a-c\"");
@@ -102,43 +79,6 @@ class OmsFormatTest {
             }
         }
         return Integer.compare(a.size(), b.size());
-    }
-
-    @Test
-    void compare_namesChangedAddedAndRemovedFiles_andIgnoresGitPaths() throws IOException {
-        Path dir = tmp.resolve("m");
-        Files.createDirectories(dir.resolve("w"));
-        Files.writeString(dir.resolve("a.txt"), "a");
-        Files.writeString(dir.resolve("w/b.bin"), "b");
-        Files.writeString(dir.resolve("c.txt"), "c");
-        OmsStatement s = OmsHasher.hash(dir, List.of(), false);
-        assertEquals(List.of(".git", ".gitattributes", ".github", ".gitignore"), s.ignorePaths());
-        assertTrue(OmsHasher.compare(s, dir).matches());
-        Files.writeString(dir.resolve("a.txt"), "A");
-        Files.writeString(dir.resolve("w/new.bin"), "n");
-        Files.delete(dir.resolve("c.txt"));
-        Files.createDirectories(dir.resolve(".git"));
-        Files.writeString(dir.resolve(".git/HEAD"), "x");
-        OmsHasher.Comparison c = OmsHasher.compare(s, dir);
-        assertEquals(List.of("a.txt"), c.changed());
-        assertEquals(List.of("w/new.bin"), c.added());
-        assertEquals(List.of("c.txt"), c.removed());
-    }
-
-    @Test
-    void symbolicLinks_refusedUnlessAllowed_thenTheTargetIsHashed_andLinksToDirectoriesAlwaysRefused() throws IOException {
-        Path dir = tmp.resolve("links");
-        Files.createDirectories(dir.resolve("sub"));
-        Files.writeString(dir.resolve("target.bin"), "payload");
-        Files.createSymbolicLink(dir.resolve("link.bin"), dir.resolve("target.bin"));
-        OmsHasher.HashingException refused = assertThrows(OmsHasher.HashingException.class, () -> OmsHasher.hash(dir, List.of(), false));
-        assertTrue(refused.getMessage().contains("'link.bin' is a symbolic link"), refused.getMessage());
-        OmsStatement s = OmsHasher.hash(dir, List.of(), true);
-        assertArrayEquals(s.resources().get(0).sha256(), s.resources().get(1).sha256(), "the link hashes as its target");
-        assertTrue(s.allowSymlinks());
-        Files.createSymbolicLink(dir.resolve("dirlink"), dir.resolve("sub"));
-        assertThrows(OmsHasher.HashingException.class, () -> OmsHasher.hash(dir, List.of(), true));
-        assertEquals(2, OmsHasher.hash(dir, List.of("dirlink"), true).resources().size(), "an ignored link is no error");
     }
 
     @Test

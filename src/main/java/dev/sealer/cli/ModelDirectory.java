@@ -1,4 +1,6 @@
-package dev.sealer.core.format;
+package dev.sealer.cli;
+
+import dev.sealer.core.format.OmsStatement;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,14 +18,15 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Hashes a model directory the way OMS v1.0 does (method {@code files}, SHA-256; docs/formats.md
- * §2.1) and compares a directory with a statement's resources.
+ * A model directory on disk, hashed the way OMS v1.0 does (method {@code files}, SHA-256; docs/formats.md
+ * §2.1) and compared with a statement's resources. The file-system side of {@link OmsStatement}, whose rules (names,
+ * their order, which paths are ignored) it applies; used by {@code sealer model} and {@code sealer verify --model-sig}.
  */
-public final class OmsHasher {
+public final class ModelDirectory {
     /** OMS's git paths, ignored by default. */
     public static final List<String> GIT_PATHS = List.of(".git", ".gitattributes", ".github", ".gitignore");
 
-    private OmsHasher() {
+    private ModelDirectory() {
     }
 
     /** A directory that cannot be hashed as OMS hashes it (a symbolic link not allowed, a special file, an unreadable path). */
@@ -94,7 +97,7 @@ public final class OmsHasher {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = prefix + p.getFileName().toString();
-                if (isIgnored(name, ignored)) {
+                if (OmsStatement.ignores(ignored, name)) {
                     continue;
                 }
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -123,15 +126,6 @@ public final class OmsHasher {
         }
     }
 
-    static boolean isIgnored(String name, TreeSet<String> ignored) {
-        for (String i : ignored) {
-            if (name.equals(i) || name.startsWith(i + "/")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static String normalise(String p) {
         String s = p.replace('\\', '/');
         while (s.startsWith("./")) {
@@ -147,7 +141,7 @@ public final class OmsHasher {
     }
 
     private static byte[] sha256(Path p) throws IOException {
-        MessageDigest md = OmsStatement.sha256();
+        MessageDigest md = sha256();
         try (InputStream in = Files.newInputStream(p)) {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) {
@@ -155,5 +149,13 @@ public final class OmsHasher {
             }
         }
         return md.digest();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
