@@ -107,7 +107,7 @@ public final class InspectCommand implements Callable<Integer> {
         out.println(indent + "  predicate type: " + st.get("predicateType"));
         for (Object o : (List<Object>) st.getOrDefault("subject", List.of())) {
             Map<String, Object> sub = (Map<String, Object>) o;
-            out.println(indent + "  subject: " + sub.get("name") + " " + sub.get("digest"));
+            out.println(indent + "  subject: " + sub.get("name") + " " + digestSet(sub.get("digest")));
         }
         Map<String, Object> predicate = (Map<String, Object>) st.getOrDefault("predicate", Map.of());
         if (predicate.get("serialization") instanceof Map<?, ?> ser) {
@@ -127,10 +127,20 @@ public final class InspectCommand implements Callable<Integer> {
         if (predicate.get("parents") instanceof List<?> parents) {
             for (Object o : parents) {
                 Map<String, Object> p = (Map<String, Object>) o;
-                out.println(indent + "  parent: " + p.get("name") + " " + p.get("digest"));
+                out.println(indent + "  parent: " + p.get("name") + " " + digestSet(p.get("digest")));
             }
         }
         return VerifyCommand.VALID;
+    }
+
+    /** An in-toto DigestSet as {@code name:hex} pairs. */
+    private static String digestSet(Object digest) {
+        if (!(digest instanceof Map<?, ?> m)) {
+            return String.valueOf(digest);
+        }
+        StringBuilder sb = new StringBuilder();
+        m.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(k).append(':').append(v));
+        return sb.toString();
     }
 
     private static void seal(PrintWriter out, SealBundle s, String indent) {
