@@ -106,9 +106,13 @@ public final class ReceiptStore {
             return result;
         }
         String[] ids = requestIds.toArray(String[]::new);
-        try (PreparedStatement ps = c.prepareStatement(SELECT + "where r.seal_id in (select x.seal_id from unnest(?::text[]) q(id) "
-                + "join receipts x on hashtextextended(x.request_id, 0) = hashtextextended(q.id, 0) and x.request_id = q.id)")) {
-            ps.setArray(1, c.createArrayOf("text", ids));
+        // the hashes of the ids first (an init plan), then one index scan of receipts_request_id with = any: planned in about
+        // 0.1 ms, where a join of unnest() with receipts took about 1 ms to plan on every group commit
+        try (PreparedStatement ps = c.prepareStatement(SELECT + "where hashtextextended(r.request_id, 0) = any(array(select hashtextextended(q, 0) "
+                + "from unnest(?::text[]) q)) and r.request_id = any(?::text[])")) {
+            java.sql.Array array = c.createArrayOf("text", ids);
+            ps.setArray(1, array);
+            ps.setArray(2, array);
             for (StoredSeal s : rows(ps)) {
                 result.put(s.requestId(), s);
             }

@@ -54,6 +54,12 @@ public final class QuickPoint {
                     System.out.printf("%s %s -> %s | service CPU %.3f ms/op, client %.3f ms/op, machine busy %.0f%%%n", a, props, r,
                             (after.service() - before.service()) / 1e6 / ops, (after.client() - before.client()) / 1e6 / ops,
                             100 * after.busyFractionSince(before));
+                    if (Boolean.getBoolean("quick.metrics")) { // -Dquick.metrics=true: the service's own timers after the point (cumulative)
+                        svc.http("/q/metrics").getValue().lines().filter(l -> !l.startsWith("#") && l.startsWith("sealer_")
+                                && (l.contains("_seconds_sum") || l.contains("_seconds_count") || l.contains("_seconds_max") || l.contains("quantile")
+                                        || l.contains("batch_size_sum") || l.contains("batch_size_count")))
+                                .forEach(l -> System.out.println("  " + l));
+                    }
                 }
             }
         }

@@ -44,6 +44,8 @@ final class Checkpointer {
     private final LogProofs proofs;
     private final RowGuard guard;
     private final CheckpointPolicy policy;
+    /** Seals in flight, committed or not (SealWriter's count; 0 until it is wired): with {@link AnchorWaiters#count()}, whether more are coming. */
+    private volatile java.util.function.IntSupplier inFlight = () -> 0;
     private final Signer signer;
     private final Stamper stamper;
     private final Clock clock;
@@ -100,6 +102,10 @@ final class Checkpointer {
         return Optional.ofNullable(lastIssued);
     }
 
+    void inFlight(java.util.function.IntSupplier count) {
+        this.inFlight = count;
+    }
+
     void stop() {
         running = false;
         signal();
@@ -122,7 +128,7 @@ final class Checkpointer {
                 long pending = appender.head().size() - checkpointSize;
                 long oldest = waiters.oldestWaitNanos(now);
                 long since = now - lastIssueNanos;
-                if (policy.due(pending, oldest, since)) {
+                if (policy.due(pending, oldest, since, inFlight.getAsInt() > waiters.count())) {
                     issue();
                     continue;
                 }

@@ -94,6 +94,14 @@ public class TransparencyLog implements BatchListener {
         checkpointer.start(latest);
     }
 
+    /**
+     * Tells the checkpointer how many seals are in flight (the seal writer's count), so that ANCHORED seals are anchored at
+     * once when nothing else is on its way instead of after {@code sealer.log.anchored-max-delay} (CheckpointPolicy).
+     */
+    public void sealsInFlight(java.util.function.IntSupplier count) {
+        checkpointer.inFlight(count);
+    }
+
     @PreDestroy
     void stop() {
         checkpointer.stop();

@@ -86,6 +86,7 @@ public class SealWriter {
                 new SigningQueue(signQueueCapacity, 4 * n), Thread.ofPlatform().name("seal-sign-", 0).daemon().factory());
         signShedFull = metrics.counter("sealer.sign.shed", "bound", "queue-capacity");
         signShedWait = metrics.counter("sealer.sign.shed", "bound", "queue-wait");
+        log.sealsInFlight(inFlight::get); // an ANCHORED seal is anchored at once when no other seal is on its way
     }
 
     /** A signing task and when it was queued: stale, for {@link SigningQueue}, once it waited longer than its bound. */
