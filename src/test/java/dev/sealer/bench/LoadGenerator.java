@@ -54,7 +54,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class LoadGenerator implements AutoCloseable {
 
     public enum Kind {
-        UNARY, STREAM, VERIFY, VERIFY_STREAM;
+        /** The floor's empty call: grpc.health.v1.Health/Check on the same channels, through the same server interceptors. */
+        EMPTY, UNARY, STREAM, VERIFY, VERIFY_STREAM;
 
         /** Requests multiplexed on bidirectional streams (several in flight per stream). */
         public boolean streamed() {
@@ -153,6 +154,7 @@ public final class LoadGenerator implements AutoCloseable {
         for (int i = 0; i < c.streams(); i++) {
             ManagedChannel ch = channels.get(i % channels.size());
             workers.add(switch (c.kind()) {
+                case EMPTY -> new EmptyWorker(ch, c, w);
                 case UNARY -> new UnaryWorker(ch, c, w);
                 case STREAM -> new StreamWorker(ch, c, w);
                 case VERIFY -> new VerifyWorker(ch, c, w);
@@ -244,6 +246,29 @@ public final class LoadGenerator implements AutoCloseable {
             if (firstError == null) {
                 Status s = Status.fromThrowable(t);
                 firstError = s.getCode() + ": " + s.getDescription();
+            }
+        }
+    }
+
+    private final class EmptyWorker extends Worker {
+        private final grpc.health.v1.HealthGrpc.HealthBlockingStub stub;
+
+        EmptyWorker(ManagedChannel ch, Config c, Window w) {
+            super(c, w);
+            stub = grpc.health.v1.HealthGrpc.newBlockingStub(ch);
+        }
+
+        @Override
+        public void run() {
+            grpc.health.v1.HealthOuterClass.HealthCheckRequest req = grpc.health.v1.HealthOuterClass.HealthCheckRequest.getDefaultInstance();
+            while (window.mayIssue()) {
+                long sent = System.nanoTime();
+                try {
+                    stub.withDeadlineAfter(60, TimeUnit.SECONDS).check(req);
+                    answered(sent);
+                } catch (StatusRuntimeException e) {
+                    failed(e);
+                }
             }
         }
     }

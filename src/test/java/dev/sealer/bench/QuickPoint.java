@@ -44,6 +44,14 @@ public final class QuickPoint {
                     if (a.startsWith("-D")) {
                         continue;
                     }
+                    if (a.equals("floors")) { // the floor of one seal and the storage limit (Floors), on this service's database
+                        Floors f = Floors.measure(lg, TestDatabase.get(), seconds, Duration.ofSeconds(2), BenchmarkRun.MESSAGE_BYTES);
+                        System.out.printf("floors: empty call p50 %.3f ms p99 %.3f; commit p50 %.3f p99 %.3f (%d); dual sign p50 %.3f p99 %.3f; "
+                                + "sum %.3f ms; storage limit %,.0f rows/s (batches of %d); %s%n", f.emptyCall().p50(), f.emptyCall().p99(), f.commit().p50(),
+                                f.commit().p99(), f.commit().count(), f.dualSign().p50(), f.dualSign().p99(), f.sumP50(), f.storageRowsPerSecond(),
+                                f.storageBatch(), f.durability());
+                        continue;
+                    }
                     String[] p = a.split(":");
                     Config c = new Config(Kind.valueOf(p[0].toUpperCase()), Integer.parseInt(p[1]), seconds, Duration.ofSeconds(2), 16,
                             p.length > 2 && p[2].equals("batched"), 0);
