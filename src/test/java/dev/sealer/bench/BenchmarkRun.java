@@ -105,6 +105,7 @@ public final class BenchmarkRun {
     final List<Storage> storage = new ArrayList<>();
     final List<Profile> profiles = new ArrayList<>();
     Point sustained;
+    Floors floors;
     String batchedMode;
     Instant started;
     Instant finished;
@@ -235,6 +236,11 @@ public final class BenchmarkRun {
             try (LoadGenerator lg = new LoadGenerator("localhost", svc.grpcPort, 4)) {
                 say("service warmup %s", lg.run(new Config(Kind.UNARY, 16, SERVICE_WARMUP, Duration.ZERO, INFLIGHT, false, 0)));
                 say("service warmup %s", lg.run(new Config(Kind.STREAM, 64, SERVICE_WARMUP, Duration.ZERO, INFLIGHT, false, 0)));
+                floors = Floors.measure(lg, db, DURATION, WARMUP, MESSAGE_BYTES);
+                say("floor: empty call p50 %.3f ms (p99 %.3f), one-row durable commit p50 %.3f ms (p99 %.3f), dual sign p50 %.3f ms (p99 %.3f): "
+                        + "sum %.3f ms; storage limit %,.0f receipt rows/s (batches of %d, one writer); %s", floors.emptyCall().p50(), floors.emptyCall().p99(),
+                        floors.commit().p50(), floors.commit().p99(), floors.dualSign().p50(), floors.dualSign().p99(), floors.sumP50(),
+                        floors.storageRowsPerSecond(), floors.storageBatch(), floors.durability());
                 List<String[]> series = new ArrayList<>();
                 series.add(new String[] {"signed-unary", "UNARY", "false"});
                 series.add(new String[] {"signed-stream", "STREAM", "false"});

@@ -123,13 +123,33 @@ final class Report {
         l("| per-seal signed ≥ 0.6 × raw dual-sign limit (%s/s on %d threads) | %s seals/s (%s, c=%d) | %.2f × limit | %s |", n(sign.opsPerSecond()), np,
                 n(bestSigned.result().throughput()), bestSigned.series(), bestSigned.result().config().concurrency(), signedRatio,
                 pass(signedRatio >= BenchmarkRun.SIGNED_TARGET));
+        Floors f = run.floors;
+        if (f != null) {
+            Point u1 = run.series("signed-unary").stream().filter(p -> p.result().config().concurrency() == 1).findFirst().orElse(null);
+            Point a1 = run.series("batched-unary").stream().filter(p -> p.result().config().concurrency() == 1).findFirst().orElse(null);
+            if (u1 != null) {
+                var r = u1.result();
+                l("| single call: unary SIGNED at c=1, p50 ≤ 2 × the floor (%s ms) and p99 ≤ 5 ms | p50 %s ms, p99 %s ms | %.2f × floor, %.2f × p99 budget | %s |",
+                        ms(2 * f.sumP50()), ms(r.p50()), ms(r.p99()), r.p50() / f.sumP50(), r.p99() / 5.0, pass(r.p50() <= 2 * f.sumP50() && r.p99() <= 5.0));
+            }
+            if (a1 != null) {
+                var r = a1.result();
+                l("| single call: unary ANCHORED at c=1, p50 ≤ 5 ms | p50 %s ms (p99 %s ms) | %.2f × budget, %.2f × floor | %s |", ms(r.p50()), ms(r.p99()),
+                        r.p50() / 5.0, r.p50() / f.sumP50(), pass(r.p50() <= 5.0));
+            }
+        }
         if (run.sustained != null && batchedStorage != null) {
             var r = run.sustained.result();
-            boolean ok = r.throughput() >= BenchmarkRun.BATCHED_TARGET_RATE && r.p99() <= BenchmarkRun.BATCHED_TARGET_P99_MS
+            double limit = f == null ? Double.NaN : f.storageRowsPerSecond();
+            boolean byLimit = f != null && limit < BenchmarkRun.BATCHED_TARGET_RATE;
+            double rateTarget = byLimit ? 0.8 * limit : BenchmarkRun.BATCHED_TARGET_RATE;
+            boolean ok = r.throughput() >= rateTarget && r.p99() <= BenchmarkRun.BATCHED_TARGET_P99_MS
                     && batchedStorage.bytesPerSeal() <= BenchmarkRun.BATCHED_TARGET_BYTES;
-            l("| batched ≥ 20,000 seals/s sustained %d s, p99 ≤ 50 ms, ≤ 512 bytes/seal | %s seals/s, p99 %s ms, %s bytes/seal | %.2f × rate, %.2f × p99 budget, "
-                    + "%.2f × byte budget | %s |", BenchmarkRun.SUSTAINED.toSeconds(), n(r.throughput()), ms(r.p99()), n(batchedStorage.bytesPerSeal()),
-                    r.throughput() / BenchmarkRun.BATCHED_TARGET_RATE, r.p99() / BenchmarkRun.BATCHED_TARGET_P99_MS,
+            l("| batched ≥ %s seals/s sustained %d s (%s), p99 ≤ 50 ms, ≤ 512 bytes/seal | %s seals/s, p99 %s ms, %s bytes/seal | %.2f × rate target%s, "
+                    + "%.2f × p99 budget, %.2f × byte budget | %s |", n(rateTarget), BenchmarkRun.SUSTAINED.toSeconds(),
+                    byLimit ? "0.8 × the storage limit of " + n(limit) + " rows/s, below 20,000 on the day" : "20,000; the storage limit was " + n(limit) + " rows/s",
+                    n(r.throughput()), ms(r.p99()), n(batchedStorage.bytesPerSeal()), r.throughput() / rateTarget,
+                    f == null ? "" : String.format(", %.2f × storage limit", r.throughput() / limit), r.p99() / BenchmarkRun.BATCHED_TARGET_P99_MS,
                     batchedStorage.bytesPerSeal() / BenchmarkRun.BATCHED_TARGET_BYTES, pass(ok));
         } else {
             l("| batched ≥ 20,000 seals/s sustained 60 s, p99 ≤ 50 ms, ≤ 512 bytes/seal | **TODO: not measured** — the compiled proto has no "
@@ -154,6 +174,39 @@ final class Report {
                     n(hsm.opsPerSecond()), np, n(bestSigned.result().throughput()), bestSigned.result().throughput() / hsm.opsPerSecond());
         }
         l("");
+
+        if (f != null) {
+            l("### (0) The floor of one seal and the storage limit, same run");
+            l("");
+            l("What one seal cannot go below on this machine, each part measured alone right after the service warm-up, one at a time (%d s after "
+                    + "%d s warm-up): an empty unary call on the load generator's own channels (`grpc.health.v1.Health/Check`: the same plaintext "
+                    + "HTTP/2 connections and server interceptors as `Seal`), a one-row durable commit (an autocommitted 400-byte insert) on the service's "
+                    + "database server, and one dual signature (Ed25519 + ML-DSA-65, the production `SuiteKeys.sign`). Their p50s added are the "
+                    + "**single-call floor**. The **storage limit** is the most receipt rows per second one writer commits durably in Sealer's "
+                    + "batch shape (one multi-row `unnest` insert per transaction, %d rows each) into a table made `like receipts` (same columns, "
+                    + "defaults and indexes): the ceiling of batched sealing, before the log's nodes and checkpoints. Server settings: %s.",
+                    BenchmarkRun.DURATION.toSeconds(), BenchmarkRun.WARMUP.toSeconds(), f.storageBatch(), f.durability());
+            l("");
+            l("| part | p50 ms | p99 ms | samples |");
+            l("|---|---:|---:|---:|");
+            l("| empty unary gRPC call | %.3f | %.3f | %d |", f.emptyCall().p50(), f.emptyCall().p99(), f.emptyCall().ok());
+            l("| one-row durable PostgreSQL commit | %.3f | %.3f | %d |", f.commit().p50(), f.commit().p99(), f.commit().count());
+            l("| dual signature | %.3f | %.3f | %d |", f.dualSign().p50(), f.dualSign().p99(), f.dualSign().count());
+            l("| **single-call floor** (sum of the p50s) | **%.3f** | | |", f.sumP50());
+            l("");
+            l("**Storage limit:** %s receipt rows/s (one writer, %d rows per durable transaction).", n(f.storageRowsPerSecond()), f.storageBatch());
+            l("");
+            l("Every concurrency-1 point as a multiple of the floor (p50 ÷ floor):");
+            l("");
+            l("| series | p50 ms | × floor | p99 ms |");
+            l("|---|---:|---:|---:|");
+            for (Point p : run.points) {
+                if (p.result().config().concurrency() == 1) {
+                    l("| %s | %s | %.2f | %s |", p.series(), ms(p.result().p50()), p.result().p50() / f.sumP50(), ms(p.result().p99()));
+                }
+            }
+            l("");
+        }
 
         l("### (a) The limit: raw crypto in process, same run");
         l("");
