@@ -83,7 +83,7 @@ import org.junit.jupiter.api.Test;
 class BadInputBatteryTest {
     private static final List<ServiceDescriptor> SERVICES = List.of(SealServiceGrpc.getServiceDescriptor(),
             KeyServiceGrpc.getServiceDescriptor(), LogServiceGrpc.getServiceDescriptor(), AuditServiceGrpc.getServiceDescriptor(),
-            dev.sealer.grpc.v1.LineageServiceGrpc.getServiceDescriptor());
+            dev.sealer.grpc.v1.LineageServiceGrpc.getServiceDescriptor(), dev.sealer.grpc.v1.FormatServiceGrpc.getServiceDescriptor());
     /** Methods whose request has no field that can be wrong: any decodable body is a valid (and for the sweep, costly) call. */
     private static final Set<String> ONLY_UNDECODABLE = Set.of("sealer.v1.KeyService/GetTrustBundle", "sealer.v1.KeyService/ListSuites",
             "sealer.v1.LogService/RunIntegritySweep");
@@ -186,7 +186,8 @@ class BadInputBatteryTest {
 
     /** No Seal may answer OK to a mutant (every one reuses the taken request id with another digest); reads may. */
     private static boolean acceptableOk(String method) {
-        return !method.startsWith("sealer.v1.SealService/Seal") && !method.equals("sealer.v1.LineageService/CreateMetaSeal");
+        return !method.startsWith("sealer.v1.SealService/Seal") && !method.equals("sealer.v1.LineageService/CreateMetaSeal")
+                && !method.equals("sealer.v1.FormatService/SealModel");
     }
 
     /** A decodable body for a suite operation that names another suite than the base's (it could rotate or revoke a real one). */
@@ -237,6 +238,12 @@ class BadInputBatteryTest {
         r.put("sealer.v1.LineageService/GetLineageFile", dev.sealer.grpc.v1.GetLineageFileRequest.newBuilder().setMetaSealId(someSeal).build());
         r.put("sealer.v1.LineageService/ListLineage", dev.sealer.grpc.v1.ListLineageRequest.newBuilder().setSealId(someSeal)
                 .setDirection(dev.sealer.grpc.v1.LineageDirection.LINEAGE_ANCESTORS).setMaxDepth(3).setPageSize(5).build());
+        // an OMS statement with the taken request id and a parent that does not exist: no mutant may be sealed either
+        byte[] statement = new dev.sealer.core.format.OmsStatement("battery-model", false, List.of(".git"),
+                List.of(new dev.sealer.core.format.OmsStatement.Resource("weights.bin", new byte[32]))).canonicalBytes();
+        r.put("sealer.v1.FormatService/SealModel", dev.sealer.grpc.v1.SealModelRequest.newBuilder().setRequestId(TAKEN_REQUEST_ID)
+                .setStatement(ByteString.copyFrom(statement)).setStage(dev.sealer.grpc.v1.Stage.TRAINING).putLabels("team", "ml")
+                .addParentSealIds(someSeal).build());
         return r;
     }
 

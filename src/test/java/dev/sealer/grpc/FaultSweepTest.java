@@ -95,6 +95,7 @@ class FaultSweepTest {
     private static final List<ServiceDescriptor> SERVICES = List.of(SealServiceGrpc.getServiceDescriptor(),
             KeyServiceGrpc.getServiceDescriptor(), LogServiceGrpc.getServiceDescriptor(), AuditServiceGrpc.getServiceDescriptor(),
             dev.sealer.grpc.v1.TimestampServiceGrpc.getServiceDescriptor(), dev.sealer.grpc.v1.LineageServiceGrpc.getServiceDescriptor(),
+            dev.sealer.grpc.v1.FormatServiceGrpc.getServiceDescriptor(),
             HealthGrpc.getServiceDescriptor());
 
     private ManagedChannel channel;
@@ -211,6 +212,10 @@ class FaultSweepTest {
         r.put("sealer.v1.TimestampService/Timestamp", dev.sealer.grpc.v1.TimestampRequest.newBuilder().setDigest(Grpc.digest(run + "-tsa")).build());
         r.put("sealer.v1.LineageService/CreateMetaSeal", dev.sealer.grpc.v1.CreateMetaSealRequest.newBuilder().setRequestId(run + "-meta")
                 .setSubject("model:sweep@1").addSealIds(sealId).build());
+        r.put("sealer.v1.FormatService/SealModel", dev.sealer.grpc.v1.SealModelRequest.newBuilder().setRequestId(run + "-model")
+                .setStatement(com.google.protobuf.ByteString.copyFrom(new dev.sealer.core.format.OmsStatement(run + "-model", false, List.of(),
+                        List.of(new dev.sealer.core.format.OmsStatement.Resource("weights.bin", Grpc.sha256(run)))).canonicalBytes()))
+                .setStage(dev.sealer.grpc.v1.Stage.TRAINING).build());
         r.put("sealer.v1.LineageService/VerifyLineage", dev.sealer.grpc.v1.VerifyLineageRequest.newBuilder().setMetaSealId(sealId).build());
         r.put("sealer.v1.LineageService/GetLineageFile", dev.sealer.grpc.v1.GetLineageFileRequest.newBuilder().setMetaSealId(sealId).build());
         r.put("sealer.v1.LineageService/ListLineage", dev.sealer.grpc.v1.ListLineageRequest.newBuilder().setSealId(sealId)

@@ -249,6 +249,11 @@ class FormatsTest {
         assertEquals(first.getSeal().getSeal().getSealId(), again.getSeal().getSeal().getSealId());
         ModelSignature.Checked c = ModelSignature.verify(SigstoreBundle.parse(again.getModelSigJson()), new SealVerifier(trust()));
         assertTrue(c.verdict().valid(), c.verdict().toString());
+        for (SealModelResponse r : List.of(first, again)) {
+            byte[] resp = SigstoreBundle.parse(r.getModelSigJson()).rfc3161Timestamps().get(0);
+            byte[] token = org.bouncycastle.asn1.tsp.TimeStampResp.getInstance(resp).getTimeStampToken().getEncoded();
+            assertTrue(ModelSignature.genTimeReadableBySigstore(token), "a genTime the Sigstore JavaScript client parses");
+        }
     }
 
     @Test
@@ -295,7 +300,9 @@ class FormatsTest {
     @Test
     void export_parentLinkedSeal_dualSignedInTotoWithItsParentAsADescriptorByReceiptDigest() throws Exception {
         SealResponse parent = seals.seal(Grpc.request("formats-dataset").build());
-        SealResponse child = seals.seal(Grpc.request("formats-model").addParentSealIds(parent.getSeal().getSealId()).build());
+        // ANCHORED: answered once a checkpoint covers it, so the export carries its anchor (and the package below has a checkpoint)
+        SealResponse child = seals.seal(Grpc.request("formats-model").addParentSealIds(parent.getSeal().getSealId())
+                .setMode(dev.sealer.grpc.v1.SealMode.ANCHORED).build());
         SealRecord exported = seals.getSeal(GetSealRequest.newBuilder().setSealId(child.getSeal().getSealId()).setExport(ExportFormat.IN_TOTO_DSSE).build());
         Dsse.Envelope env = Dsse.Envelope.fromJsonValue(Json.parseObject(exported.getInTotoDsseJson()));
         assertEquals(2, env.signatures().size());

@@ -74,8 +74,18 @@ public class FormatService {
             sig = lease.keys().ed25519().sign(Dsse.pae(Dsse.IN_TOTO_PAYLOAD_TYPE, payload));
             suiteId = lease.certificate().suiteId();
         }
-        // the trusted time a Sigstore verifier checks the key against: a token over SHA-256 of the signature bytes
-        byte[] token = tsa.builtin().isPresent() ? tsa.token(NISTObjectIdentifiers.id_sha256, sha256(sig), null, true) : null;
+        // the trusted time a Sigstore verifier checks the key against: a token over SHA-256 of the signature bytes, whose
+        // genTime that verifier can read (asked again a millisecond later when its milliseconds end in 0: ModelSignature)
+        byte[] token = null;
+        if (tsa.builtin().isPresent()) {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                token = tsa.token(NISTObjectIdentifiers.id_sha256, sha256(sig), null, true);
+                if (ModelSignature.genTimeReadableBySigstore(token)) {
+                    break;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            }
+        }
         return new ModelSeal(view, ModelSignature.bundle(suiteId, payload, sig, token).toJson());
     }
 

@@ -47,6 +47,21 @@ public final class ModelSignature {
         return new SigstoreBundle(keyId, env, tsaToken == null ? List.of() : List.of(timeStampResponse(tsaToken)));
     }
 
+    /**
+     * Whether Sigstore's JavaScript client can read the token's {@code genTime}: it accepts a GeneralizedTime with no fraction
+     * or exactly three fractional digits, while DER drops trailing zeros, so a millisecond value ending in 0 (".42Z", ".4Z")
+     * is refused ("invalid time"). The service then asks the TSA again a millisecond later (docs/formats.md §2.3).
+     */
+    public static boolean genTimeReadableBySigstore(byte[] token) {
+        try {
+            java.util.Date t = new org.bouncycastle.tsp.TimeStampToken(org.bouncycastle.asn1.cms.ContentInfo.getInstance(token)).getTimeStampInfo().getGenTime();
+            long millis = Math.floorMod(t.getTime(), 1000L);
+            return millis == 0 || millis % 10 != 0;
+        } catch (org.bouncycastle.tsp.TSPException | java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** {@code TimeStampResp ::= SEQUENCE { status PKIStatusInfo (granted), timeStampToken }} around a DER token. */
     static byte[] timeStampResponse(byte[] token) {
         try {
