@@ -49,13 +49,19 @@ final class JdbcTables implements Tables, ReceiptRows, LogRows, SuiteEventRows, 
     }
 
     private final Connection c;
+    /** {@link #lockAppends()} was called and the lock is not taken yet: it goes out with the next statement. */
+    private boolean appendLockPending;
 
     JdbcTables(Connection c) {
         this.c = c;
     }
 
-    private static <T> T sql(Sql<T> s) {
+    private <T> T sql(Sql<T> s) {
         try {
+            if (appendLockPending) {
+                appendLockPending = false;
+                ReceiptStore.lockLog(c);
+            }
             return s.run();
         } catch (SQLException e) {
             throw new Failure(e);
@@ -143,16 +149,21 @@ final class JdbcTables implements Tables, ReceiptRows, LogRows, SuiteEventRows, 
 
     // ---- receipts ----
 
+    /**
+     * The append lock is taken with the unit's next statement, before it runs: no statement of this unit runs without it.
+     * The log writer's next statement is its tail check, and the two go in one round trip ({@link ReceiptStore#lockLogAndTail}).
+     */
     @Override
     public void lockAppends() {
-        sql(() -> {
-            ReceiptStore.lockLog(c);
-            return null;
-        });
+        appendLockPending = true;
     }
 
     @Override
     public List<TailRow> tail(long fromLeaf, int limit) {
+        if (appendLockPending) {
+            appendLockPending = false;
+            return sql(() -> ReceiptStore.lockLogAndTail(c, fromLeaf, limit));
+        }
         return sql(() -> ReceiptStore.tail(c, fromLeaf, limit));
     }
 

@@ -75,21 +75,44 @@ public final class ReceiptStore {
      * on it. A row that cannot be read as a receipt is returned as {@link TailRow.Undecodable}.
      */
     public static List<TailRow> tail(Connection c, long fromLeaf, int limit) throws SQLException {
-        List<TailRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(SELECT + "where r.leaf_index >= ? order by r.leaf_index limit ?")) {
             ps.setLong(1, fromLeaf);
             ps.setInt(2, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    try {
-                        out.add(new TailRow.Seal(row(rs)));
-                    } catch (StoredReceiptException e) {
-                        out.add(new TailRow.Undecodable(e.leafIndex, e.sealId, e.getCause().getMessage()));
-                    }
+            return tailRows(ps.executeQuery());
+        }
+    }
+
+    private static List<TailRow> tailRows(ResultSet result) throws SQLException {
+        List<TailRow> out = new ArrayList<>();
+        try (ResultSet rs = result) {
+            while (rs.next()) {
+                try {
+                    out.add(new TailRow.Seal(row(rs)));
+                } catch (StoredReceiptException e) {
+                    out.add(new TailRow.Undecodable(e.leafIndex, e.sealId, e.getCause().getMessage()));
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * {@link #lockLog} and then {@link #tail}, sent in one round trip: two statements of one execute, which the server runs in
+     * order. In READ COMMITTED each statement takes its snapshot when it starts, so the tail is read after the lock is held and
+     * sees every append committed before it.
+     */
+    public static List<TailRow> lockLogAndTail(Connection c, long fromLeaf, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(?); " + SELECT
+                + "where r.leaf_index >= ? order by r.leaf_index limit ?")) {
+            ps.setLong(1, LOG_LOCK);
+            ps.setLong(2, fromLeaf);
+            ps.setInt(3, limit);
+            ps.execute(); // the lock's one-row result
+            if (!ps.getMoreResults()) {
+                throw new SQLException("the tail query returned no result set", "SL500");
+            }
+            return tailRows(ps.getResultSet());
+        }
     }
 
     /** The stored seals with these ids (absent ones are left out). */
