@@ -5,7 +5,6 @@ import dev.sealer.core.seal.SealLimits;
 import dev.sealer.grpc.v1.FormatServiceGrpc;
 import dev.sealer.grpc.v1.SealModelRequest;
 import dev.sealer.grpc.v1.SealModelResponse;
-import dev.sealer.grpc.v1.SealResponse;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -45,12 +44,8 @@ public class FormatGrpcService extends FormatServiceGrpc.FormatServiceImplBase {
                 observer.onError(ErrorMapper.toStatus(error));
                 return;
             }
-            SealResponse.Builder seal = SealResponse.newBuilder().setSeal(ProtoMapper.record(m.seal())).setReplayed(m.seal().replayed())
-                    .setSealBundleJson(m.seal().bundleJson());
-            if (m.seal().anchor() != null) {
-                seal.setAnchor(ProtoMapper.anchor(m.seal().anchor(), true));
-            }
-            observer.onNext(SealModelResponse.newBuilder().setSeal(seal).setModelSigJson(m.modelSigJson()).build());
+            // the seal answered as Seal answers it: full bundle, the anchor with its checkpoint
+            observer.onNext(SealModelResponse.newBuilder().setSeal(SealGrpcService.response(m.seal(), false, -1)).setModelSigJson(m.modelSigJson()).build());
             observer.onCompleted();
         });
     }

@@ -314,7 +314,7 @@ public class SealGrpcService extends SealServiceGrpc.SealServiceImplBase {
      * The answer to one seal request. Compact: no bundle JSON, and no checkpoint text when this
      * stream already carried the checkpoint of that tree size ({@code checkpointSent}, -1 for none).
      */
-    private static SealResponse response(SealView view, boolean compact, long checkpointSent) {
+    static SealResponse response(SealView view, boolean compact, long checkpointSent) {
         SealResponse.Builder b = SealResponse.newBuilder().setSeal(ProtoMapper.record(view)).setReplayed(view.replayed());
         if (!compact) {
             b.setSealBundleJson(view.bundleJson());

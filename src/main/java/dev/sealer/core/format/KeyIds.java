@@ -1,6 +1,11 @@
 package dev.sealer.core.format;
 
 import dev.sealer.core.crypto.SignatureAlgorithm;
+import dev.sealer.core.crypto.SignatureVerifier;
+import dev.sealer.core.error.Reason;
+import dev.sealer.core.suite.SuiteCertificate;
+import dev.sealer.core.verify.SealVerifier;
+import dev.sealer.core.verify.Verdict;
 import java.util.Optional;
 
 /**
@@ -33,6 +38,35 @@ public final class KeyIds {
             if (a.id().equals(alg)) {
                 return Optional.of(new Named(keyId.substring(0, slash), a));
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks one signature over {@code message} by the key {@code keyId} names: the suite must be in the trust bundle and
+     * certified by the pinned root, and have a key of that algorithm. Empty when it verifies, else the INVALID verdict
+     * (UNKNOWN_SUITE, SIGNATURE_INVALID). The one rule both DSSE verifiers (model.sig, in-toto export) apply.
+     */
+    public static Optional<Verdict> problem(String keyId, byte[] signature, byte[] message, SealVerifier verifier) {
+        Optional<Named> named = parse(keyId);
+        if (named.isEmpty()) {
+            return Optional.of(Verdict.invalid(Reason.UNKNOWN_SUITE, "key id '" + keyId + "' does not name a suite key (<suite_id>/<algorithm>)"));
+        }
+        String suiteId = named.get().suiteId();
+        Optional<SuiteCertificate> suite = verifier.trust().suite(suiteId);
+        if (suite.isEmpty()) {
+            return Optional.of(Verdict.invalid(Reason.UNKNOWN_SUITE, "suite " + suiteId + " is not in the trust bundle"));
+        }
+        if (!verifier.certifies(suiteId)) {
+            return Optional.of(Verdict.invalid(Reason.SIGNATURE_INVALID, "suite certificate of " + suiteId + " is not signed by the pinned root keys"));
+        }
+        SignatureAlgorithm alg = named.get().algorithm();
+        byte[] key = alg == SignatureAlgorithm.ED25519 ? suite.get().ed25519PublicKey() : alg == suite.get().pqAlgorithm() ? suite.get().pqPublicKey() : null;
+        if (key == null) {
+            return Optional.of(Verdict.invalid(Reason.SIGNATURE_INVALID, "suite " + suiteId + " has no " + alg.id() + " key"));
+        }
+        if (!SignatureVerifier.verify(alg, key, message, signature)) {
+            return Optional.of(Verdict.invalid(Reason.SIGNATURE_INVALID, "the DSSE signature of " + keyId + " does not verify"));
         }
         return Optional.empty();
     }

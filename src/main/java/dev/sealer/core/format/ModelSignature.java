@@ -1,7 +1,6 @@
 package dev.sealer.core.format;
 
 import dev.sealer.core.crypto.SignatureAlgorithm;
-import dev.sealer.core.crypto.SignatureVerifier;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.json.CanonicalJson;
@@ -9,7 +8,6 @@ import dev.sealer.core.json.Json;
 import dev.sealer.core.seal.Digest;
 import dev.sealer.core.seal.DigestAlgorithm;
 import dev.sealer.core.seal.SealBundle;
-import dev.sealer.core.suite.SuiteCertificate;
 import dev.sealer.core.suite.SuiteWindows;
 import dev.sealer.core.verify.SealVerifier;
 import dev.sealer.core.verify.Verdict;
@@ -97,15 +95,9 @@ public final class ModelSignature {
             return failed(Reason.UNKNOWN_SUITE, "key id " + keyId + " does not name a suite's ed25519 key (<suite_id>/ed25519)", keyId);
         }
         String suiteId = named.get().suiteId();
-        Optional<SuiteCertificate> suite = verifier.trust().suite(suiteId);
-        if (suite.isEmpty()) {
-            return failed(Reason.UNKNOWN_SUITE, "suite " + suiteId + " is not in the trust bundle", keyId);
-        }
-        if (!verifier.certifies(suiteId)) {
-            return failed(Reason.SIGNATURE_INVALID, "suite certificate of " + suiteId + " is not signed by the pinned root keys", keyId);
-        }
-        if (!SignatureVerifier.verify(SignatureAlgorithm.ED25519, suite.get().ed25519PublicKey(), env.pae(), sig.sig())) {
-            return failed(Reason.SIGNATURE_INVALID, "the DSSE signature does not verify under " + keyId, keyId);
+        Optional<Verdict> bad = KeyIds.problem(keyId, sig.sig(), env.pae(), verifier);
+        if (bad.isPresent()) {
+            return new Checked(bad.get(), null, null, keyId);
         }
         Map<String, Object> value;
         SealBundle seal;

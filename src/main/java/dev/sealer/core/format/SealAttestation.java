@@ -1,7 +1,6 @@
 package dev.sealer.core.format;
 
 import dev.sealer.core.crypto.SignatureAlgorithm;
-import dev.sealer.core.crypto.SignatureVerifier;
 import dev.sealer.core.error.SealerException;
 import dev.sealer.core.error.Reason;
 import dev.sealer.core.json.CanonicalJson;
@@ -10,7 +9,6 @@ import dev.sealer.core.seal.DigestAlgorithm;
 import dev.sealer.core.seal.Receipt;
 import dev.sealer.core.seal.SealBundle;
 import dev.sealer.core.suite.DualSignature;
-import dev.sealer.core.suite.SuiteCertificate;
 import dev.sealer.core.suite.SuiteWindows;
 import dev.sealer.core.verify.SealVerifier;
 import dev.sealer.core.verify.Verdict;
@@ -100,6 +98,7 @@ public final class SealAttestation {
         if (!Dsse.IN_TOTO_PAYLOAD_TYPE.equals(env.payloadType())) {
             return failed(Reason.MALFORMED_BUNDLE, "payload type is " + env.payloadType() + ", not " + Dsse.IN_TOTO_PAYLOAD_TYPE);
         }
+        byte[] pae = env.pae();
         String suiteId = null;
         boolean ed = false;
         boolean pq = false;
@@ -112,26 +111,14 @@ public final class SealAttestation {
                 return failed(Reason.SIGNATURE_INVALID, "the signatures name two suites, " + suiteId + " and " + n.get().suiteId());
             }
             suiteId = n.get().suiteId();
-            Optional<SuiteCertificate> suite = verifier.trust().suite(suiteId);
-            if (suite.isEmpty()) {
-                return failed(Reason.UNKNOWN_SUITE, "suite " + suiteId + " is not in the trust bundle");
+            Optional<Verdict> bad = KeyIds.problem(s.keyId(), s.sig(), pae, verifier);
+            if (bad.isPresent()) {
+                return new Checked(bad.get(), null, List.of());
             }
-            if (!verifier.certifies(suiteId)) {
-                return failed(Reason.SIGNATURE_INVALID, "suite certificate of " + suiteId + " is not signed by the pinned root keys");
-            }
-            SignatureAlgorithm alg = n.get().algorithm();
-            byte[] key;
-            if (alg == SignatureAlgorithm.ED25519) {
-                key = suite.get().ed25519PublicKey();
+            if (n.get().algorithm() == SignatureAlgorithm.ED25519) {
                 ed = true;
-            } else if (alg == suite.get().pqAlgorithm()) {
-                key = suite.get().pqPublicKey();
-                pq = true;
             } else {
-                return failed(Reason.SIGNATURE_INVALID, "suite " + suiteId + " has no " + alg.id() + " key");
-            }
-            if (!SignatureVerifier.verify(alg, key, env.pae(), s.sig())) {
-                return failed(Reason.SIGNATURE_INVALID, "the DSSE signature of " + s.keyId() + " does not verify");
+                pq = true;
             }
         }
         if (!ed || !pq) {
