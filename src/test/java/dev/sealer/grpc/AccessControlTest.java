@@ -157,6 +157,22 @@ class AccessControlTest {
     }
 
     @Test
+    void sealModel_needsTheSealerRole_auditorDeniedAnonymousUnauthenticated_andNothingIsStored() {
+        byte[] statement = new dev.sealer.core.format.OmsStatement("denied-model", false, List.of(),
+                List.of(new dev.sealer.core.format.OmsStatement.Resource("weights.bin", new byte[32]))).canonicalBytes();
+        String rid = "denied-model-" + java.util.UUID.randomUUID();
+        var request = dev.sealer.grpc.v1.SealModelRequest.newBuilder().setRequestId(rid).setStage(dev.sealer.grpc.v1.Stage.TRAINING)
+                .setStatement(com.google.protobuf.ByteString.copyFrom(statement)).build();
+        assertRefused(Status.Code.PERMISSION_DENIED, () -> dev.sealer.grpc.v1.FormatServiceGrpc.newBlockingStub(channel("auditor"))
+                .withDeadlineAfter(30, TimeUnit.SECONDS).sealModel(request));
+        assertRefused(Status.Code.UNAUTHENTICATED, () -> dev.sealer.grpc.v1.FormatServiceGrpc.newBlockingStub(channel(null))
+                .withDeadlineAfter(30, TimeUnit.SECONDS).sealModel(request));
+        assertEquals(0, seals("auditor").listSeals(ListSealsRequest.newBuilder().setRequestId(rid).build()).getSealsCount());
+        var sealed = dev.sealer.grpc.v1.FormatServiceGrpc.newBlockingStub(channel("sealer")).withDeadlineAfter(30, TimeUnit.SECONDS).sealModel(request);
+        assertTrue(sealed.getSeal().getSeal().getReceiptJson().toStringUtf8().contains("\"signer\":\"" + SEALER_DN + "\""));
+    }
+
+    @Test
     void sealerCertificate_seals_andTheReceiptSignerIsItsSubject() {
         SealRecord seal = seals("sealer").seal(Grpc.request("signed-by-pipeline").build()).getSeal();
         String receipt = seal.getReceiptJson().toStringUtf8();
